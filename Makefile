@@ -1,0 +1,52 @@
+# MesoGuide: `make run` serves the site, `make test` runs every test.
+# Both set everything up on a fresh clone (Python >= 3.11 and make are enough).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint format lock install serve bench lighthouse clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "MesoGuide needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p data
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py import_content
+	$(BIN)/python manage.py create_first_admin
+	@echo ""
+	@echo "  MesoGuide is at  http://127.0.0.1:$(PORT)/"
+	@echo "  The admin is at  http://127.0.0.1:$(PORT)/admin/"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-pin every dependency after editing pyproject.toml.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

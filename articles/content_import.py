@@ -1,0 +1,397 @@
+"""Import the guide from Markdown files with YAML front matter (content/).
+
+The whole run is checked before anything is written, and written in one
+transaction: a bad file stops the run with its name and line, and the database
+is left exactly as it was. Text goes in through the workflow module, so an
+import follows the same rules as an editor in the admin.
+"""
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from . import workflow
+from .models import Article, Kind, Person, RevisionState, Status, Topic
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
+DOCUMENT_FIELDS = {
+    Kind.ARTICLE: {
+        "required": {"title", "slug", "summary", "topic", "author", "status"},
+        "optional": {"published", "updated", "order", "review_interval_months"},
+    },
+    Kind.PAGE: {
+        "required": {"title", "slug", "summary", "status"},
+        "optional": {"author", "published", "updated", "order", "review_interval_months"},
+    },
+}
+PERSON_FIELDS = {"required": {"name", "slug"}, "optional": {"role", "credentials"}}
+TOPIC_FIELDS = {"required": {"slug", "title"}, "optional": {"description"}}
+
+
+class ContentError(Exception):
+    """A content file that cannot be imported, with the line to look at."""
+
+    def __init__(self, path, line, message):
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: {message}")
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    kind: str
+    text: str
+    data: object = None
+    body: str = ""
+    body_line: int = 1
+    key_lines: dict = field(default_factory=dict)
+
+    @property
+    def checksum(self):
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    def line_of(self, key):
+        return self.key_lines.get(key, 1)
+
+    def error(self, key_or_line, message):
+        line = key_or_line if isinstance(key_or_line, int) else self.line_of(key_or_line)
+        return ContentError(self.path, line, message)
+
+
+@dataclass
+class Outcome:
+    result: str  # created, updated, unchanged or refused
+    path: Path
+    detail: str = ""
+
+
+# --- Finding and reading files ------------------------------------------------------
+
+
+def _shown(path):
+    """A path as the operator typed it: relative to the working folder when possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _kind_of(path):
+    if path.name == "topics.yaml":
+        return "topics"
+    if path.suffix == ".md":
+        return {"articles": Kind.ARTICLE, "pages": Kind.PAGE, "people": "person"}.get(
+            path.parent.name
+        )
+    return None
+
+
+def collect_files(paths):
+    """The content files under `paths` (folders are searched, files taken as named)."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and _kind_of(p))
+        elif path.is_file():
+            if not _kind_of(path):
+                raise ContentError(
+                    path,
+                    1,
+                    "not a content file: expected topics.yaml or a .md file "
+                    "in articles/, pages/ or people/",
+                )
+            found.append(path)
+        else:
+            raise ContentError(path, 1, "no such file or folder")
+    return list(dict.fromkeys(found))
+
+
+def _read(path, kind):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise ContentError(_shown(path), line, "not valid UTF-8 text") from error
+    source = SourceFile(path=_shown(path), kind=kind, text=text)
+    if kind == "topics":
+        source.data = _load_yaml(source, text, first_line=1)
+        return source
+    if not text.startswith("---\n"):
+        raise ContentError(
+            source.path, 1, "missing front matter: the file must start with a '---' line"
+        )
+    end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        raise ContentError(source.path, 1, "front matter is not closed by a '---' line")
+    front = text[4 : 4 + end.start()]
+    source.data = _load_yaml(source, front, first_line=2)
+    if not isinstance(source.data, dict):
+        raise ContentError(source.path, 2, "front matter must be 'key: value' lines")
+    for offset, line in enumerate(front.splitlines()):
+        match = KEY_LINE.match(line)
+        if match:
+            source.key_lines.setdefault(match.group(1), offset + 2)
+    source.body_line = front.count("\n") + 3
+    source.body = text[4 + end.end() :].lstrip("\n")
+    return source
+
+
+def _load_yaml(source, text, first_line):
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        message = f"invalid YAML: {error.problem}"
+        if error.context_mark and error.problem_mark and error.context_mark.line != mark.line:
+            message += f" ({error.context} on line {first_line + error.context_mark.line})"
+        raise ContentError(source.path, line, message) from error
+    except yaml.YAMLError as error:
+        raise ContentError(source.path, first_line, f"invalid YAML: {error}") from error
+
+
+# --- Checking --------------------------------------------------------------------------
+
+
+def _check_fields(source, data, spec, line=None):
+    keys = set(data)
+    for missing in sorted(spec["required"] - keys):
+        raise ContentError(source.path, line or 1, f"missing required field '{missing}'")
+    for unknown in sorted(keys - spec["required"] - spec["optional"]):
+        raise ContentError(
+            source.path, line or source.line_of(unknown), f"unknown field '{unknown}'"
+        )
+    for name in spec["required"]:
+        if data[name] is None or (isinstance(data[name], str) and not data[name].strip()):
+            if name != "credentials":
+                raise ContentError(source.path, line or source.line_of(name), f"'{name}' is empty")
+    if "slug" in data and not SLUG.match(str(data["slug"])):
+        raise ContentError(
+            source.path,
+            line or source.line_of("slug"),
+            f"slug '{data['slug']}' must be lowercase letters, digits and hyphens",
+        )
+
+
+def _as_datetime(source, key):
+    value = source.data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if isinstance(value, datetime.date):
+        return timezone.make_aware(datetime.datetime.combine(value, datetime.time()))
+    raise source.error(key, f"'{key}' must be a date like 2026-01-31")
+
+
+def _check_document(source, known_topics, known_people):
+    data = source.data
+    _check_fields(source, data, DOCUMENT_FIELDS[source.kind])
+    if data["status"] not in {"draft", "published"}:
+        raise source.error("status", "status must be 'draft' or 'published'")
+    if len(str(data["summary"])) > 300:
+        raise source.error("summary", "summary is longer than 300 characters")
+    if len(str(data["title"])) > 200:
+        raise source.error("title", "title is longer than 200 characters")
+    if source.kind == Kind.ARTICLE and data["topic"] not in known_topics:
+        raise source.error("topic", f"unknown topic '{data['topic']}'")
+    if data.get("author") is not None and data["author"] not in known_people:
+        raise source.error("author", f"unknown author '{data['author']}'")
+    for key in ("order", "review_interval_months"):
+        if key in data and (not isinstance(data[key], int) or data[key] < 0):
+            raise source.error(key, f"'{key}' must be a whole number")
+    published, updated = _as_datetime(source, "published"), _as_datetime(source, "updated")
+    if published and updated and updated < published:
+        raise source.error("updated", "'updated' is before 'published'")
+    if not source.body.strip():
+        raise ContentError(source.path, source.body_line, "the body is empty")
+
+
+def check(sources):
+    """Validate every file against each other and the database; raise on the first problem."""
+    topics = {s for s in Topic.objects.values_list("slug", flat=True)}
+    people = {s for s in Person.objects.values_list("slug", flat=True)}
+    for source in (s for s in sources if s.kind == "topics"):
+        if not isinstance(source.data, list):
+            raise ContentError(source.path, 1, "topics.yaml must be a list of topics")
+        seen = set()
+        for index, item in enumerate(source.data):
+            line = _item_line(source.text, index)
+            if not isinstance(item, dict):
+                raise ContentError(
+                    source.path, line, "each topic needs slug, title and description"
+                )
+            _check_fields(source, item, TOPIC_FIELDS, line=line)
+            if item["slug"] in seen:
+                raise ContentError(source.path, line, f"duplicate topic slug '{item['slug']}'")
+            seen.add(item["slug"])
+        topics |= seen
+    for source in (s for s in sources if s.kind == "person"):
+        _check_fields(source, source.data, PERSON_FIELDS)
+        people.add(source.data["slug"])
+    slugs = {}
+    for source in (s for s in sources if s.kind in (Kind.ARTICLE, Kind.PAGE)):
+        _check_document(source, topics, people)
+        slug = source.data["slug"]
+        if slug in slugs:
+            raise source.error("slug", f"duplicate slug '{slug}' (also in {slugs[slug]})")
+        slugs[slug] = source.path
+        other = Article.objects.filter(slug=slug).exclude(kind=source.kind).first()
+        if other is not None:
+            raise source.error(
+                "slug", f"slug '{slug}' is already used by a {other.get_kind_display()}"
+            )
+
+
+def _item_line(text, index):
+    starts = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith("- ")]
+    return starts[index] if index < len(starts) else 1
+
+
+# --- Writing --------------------------------------------------------------------------
+
+
+def _import_topics(source):
+    changed = created = 0
+    for order, item in enumerate(source.data, 1):
+        values = {
+            "title": item["title"],
+            "description": item.get("description") or "",
+            "order": order,
+        }
+        topic, was_created = Topic.objects.get_or_create(slug=item["slug"], defaults=values)
+        if was_created:
+            created += 1
+        elif any(getattr(topic, k) != v for k, v in values.items()):
+            Topic.objects.filter(pk=topic.pk).update(**values)
+            changed += 1
+    if created and created == len(source.data):
+        return Outcome("created", source.path, f"{created} topics")
+    if created or changed:
+        return Outcome("updated", source.path, f"{created} topics added, {changed} changed")
+    return Outcome("unchanged", source.path, f"{len(source.data)} topics")
+
+
+def _import_person(source):
+    data = source.data
+    values = {
+        "name": data["name"],
+        "role": data.get("role") or "",
+        "credentials": data.get("credentials") or "",
+        "bio": source.body.strip(),
+    }
+    person = Person.objects.filter(slug=data["slug"]).first()
+    if person is None:
+        Person.objects.create(slug=data["slug"], **values)
+        return Outcome("created", source.path, data["slug"])
+    if all(getattr(person, k) == v for k, v in values.items()):
+        return Outcome("unchanged", source.path, data["slug"])
+    for key, value in values.items():
+        setattr(person, key, value)
+    person.save()
+    return Outcome("updated", source.path, data["slug"])
+
+
+def _import_document(source, *, force, publish_live):
+    data = source.data
+    slug = data["slug"]
+    article = (
+        Article.objects.select_related("latest_revision", "live_revision").filter(slug=slug).first()
+    )
+    structure = {
+        "topic": Topic.objects.get(slug=data["topic"]) if data.get("topic") else None,
+        "author": Person.objects.get(slug=data["author"]) if data.get("author") else None,
+        "order": data.get("order", 0),
+        "review_interval_months": data.get("review_interval_months", 12),
+    }
+    text = {"title": data["title"], "summary": data["summary"], "body": source.body}
+
+    if article is None:
+        article = Article.objects.create(
+            kind=source.kind, slug=slug, source_path=str(source.path), **structure
+        )
+        result = "created"
+    else:
+        if (
+            article.source_checksum == source.checksum
+            and article.latest_revision_id == article.imported_revision_id
+        ):
+            return Outcome("unchanged", source.path, slug)
+        edited_in_admin = article.latest_revision_id != article.imported_revision_id
+        if edited_in_admin and not force:
+            latest = article.latest_revision
+            return Outcome(
+                "refused",
+                source.path,
+                f"{slug}: edited in the admin since the last import (revision {latest.number}); "
+                "nothing was overwritten. Use --force to import this file anyway.",
+            )
+        for key, value in structure.items():
+            setattr(article, key, value)
+        article.source_path = str(source.path)
+        article.save()
+        result = "updated"
+
+    latest = article.latest_revision
+    if latest is None or any(getattr(latest, k) != v for k, v in text.items()):
+        revision = workflow.save_draft(article, user=None, origin="import", **text)
+    else:
+        revision = latest
+    article.refresh_from_db()
+    note = ""
+    if data["status"] == "published":
+        note = _publish_imported(article, revision, source, publish_live)
+    Article.objects.filter(pk=article.pk).update(
+        source_checksum=source.checksum, imported_revision=revision
+    )
+    return Outcome(result, source.path, f"{slug}{note}")
+
+
+def _publish_imported(article, revision, source, publish_live):
+    """Publish imported text: the first time always, over live text only with --publish."""
+    is_live = article.status == Status.PUBLISHED and article.live_revision_id is not None
+    if revision.pk == article.live_revision_id:
+        return ""
+    if is_live and not publish_live:
+        return " (new text saved as a draft for review; the live text is unchanged)"
+    if revision.state != RevisionState.APPROVED:
+        workflow.system_approve(
+            article, revision, note=f"Imported as published from {source.path}."
+        )
+    published = _as_datetime(source, "published")
+    updated = _as_datetime(source, "updated")
+    at = None if is_live else published
+    workflow.publish(
+        article,
+        user=None,
+        at=at,
+        change_summary="Updated from the content files." if is_live else "First published.",
+    )
+    if updated and not is_live:
+        Article.objects.filter(pk=article.pk).update(last_published_at=updated)
+    return " (published)" if not is_live else " (published over the live text, --publish)"
+
+
+def import_content(paths, *, force=False, publish_live=False):
+    """Import the files under `paths`; all or nothing. Returns one Outcome per file."""
+    files = collect_files(paths)
+    sources = [_read(path, _kind_of(path)) for path in files]
+    check(sources)
+    order = {"topics": 0, "person": 1, Kind.PAGE: 2, Kind.ARTICLE: 3}
+    outcomes = []
+    with transaction.atomic():
+        for source in sorted(sources, key=lambda s: order[s.kind]):
+            if source.kind == "topics":
+                outcomes.append(_import_topics(source))
+            elif source.kind == "person":
+                outcomes.append(_import_person(source))
+            else:
+                outcomes.append(_import_document(source, force=force, publish_live=publish_live))
+    return outcomes

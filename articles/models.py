@@ -1,0 +1,290 @@
+"""The guide's content: topics, people, documents (articles and site pages) and
+their revisions, and the record of every editorial action.
+
+A document's text lives only in revisions. `Article.live_revision` is what
+readers see; `Article.latest_revision` is the newest text. Editing adds a
+revision and never touches the live one, so nothing reaches readers before the
+workflow (articles/workflow.py) publishes it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .rendering import render_markdown
+
+
+class Topic(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(
+        default=0, help_text="Position of the section in the guide."
+    )
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("topic", args=[self.slug])
+
+
+class Person(models.Model):
+    """Someone who appears in a byline or a medical-review line."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120, blank=True)
+    credentials = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True, help_text="Markdown.")
+    bio_html = models.TextField(blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="The staff account of this person, if any: links reviews to the byline.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = render_markdown(self.bio).html
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("person", args=[self.slug])
+
+
+class Status(models.TextChoices):
+    """Whether readers can see a document (subject to its publish window)."""
+
+    DRAFT = "draft", "Never published"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    ARCHIVED = "archived", "Archived"
+
+
+class RevisionState(models.TextChoices):
+    """Where one revision stands in review."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+
+
+class Kind(models.TextChoices):
+    ARTICLE = "article", "Guide article"
+    PAGE = "page", "Site page"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What readers may see: the one rule every public view, feed, sitemap and search uses."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status=Status.PUBLISHED,
+            live_revision__isnull=False,
+            publish_at__lte=now,
+        )
+
+    def guide_articles(self):
+        return self.filter(kind=Kind.ARTICLE)
+
+    def site_pages(self):
+        return self.filter(kind=Kind.PAGE)
+
+    def with_live_text(self):
+        return self.select_related("live_revision", "topic", "author")
+
+    def in_guide_order(self):
+        return self.order_by("topic__order", "order", "slug")
+
+
+class Article(models.Model):
+    """A document of the guide: a guide article or a site page (disclosure, policies ...)."""
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    slug = models.SlugField(unique=True, max_length=120)
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    order = models.PositiveIntegerField(
+        default=0, help_text="Position within its topic or in the footer."
+    )
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="Readers see it from this time."
+    )
+    unpublish_at = models.DateTimeField(
+        null=True, blank=True, help_text="Readers stop seeing it at this time."
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True)
+    last_published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the live text last changed; shown as 'Updated'."
+    )
+    live_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    latest_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    review_interval_months = models.PositiveSmallIntegerField(default=12)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    # Set by import_content: the file it came from, its checksum, and the
+    # revision that import wrote (a newer latest revision means an admin edit).
+    source_path = models.CharField(max_length=300, blank=True)
+    source_checksum = models.CharField(max_length=64, blank=True)
+    imported_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "order", "slug"]
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_visibility")]
+        permissions = [
+            ("submit_article", "Can submit a draft for review"),
+            ("review_article", "Can approve a revision or request changes"),
+            ("publish_article", "Can publish, schedule, unpublish and archive"),
+            ("attest_medical_review", "Can attest the medical review of a revision"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.kind == Kind.PAGE:
+            return reverse("page", args=[self.slug])
+        return reverse("article", args=[self.slug])
+
+    @property
+    def title(self):
+        revision = self.latest_revision or self.live_revision
+        return revision.title if revision else self.slug
+
+    @property
+    def has_unpublished_changes(self):
+        return (
+            self.latest_revision_id is not None and self.latest_revision_id != self.live_revision_id
+        )
+
+    @property
+    def workflow_state(self):
+        """One word for editors: the latest revision's review state, or the publication status."""
+        latest = self.latest_revision
+        if (
+            self.status == Status.ARCHIVED
+            or latest is None
+            or latest.state == RevisionState.PUBLISHED
+        ):
+            return Status(self.status).label
+        return RevisionState(latest.state).label
+
+
+class Revision(models.Model):
+    """One version of a document's text, rendered once when it is saved."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.CharField(
+        max_length=300, help_text="Shown in listings and as the meta description."
+    )
+    body = models.TextField(
+        help_text="Markdown. Cite sources with footnotes: text[^key] and [^key]: reference."
+    )
+    body_html = models.TextField(editable=False)
+    toc_html = models.TextField(editable=False, blank=True)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+
+    state = models.CharField(
+        max_length=20, choices=RevisionState.choices, default=RevisionState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    origin = models.CharField(max_length=20, default="admin", help_text="admin, import or restore.")
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    published_at = models.DateTimeField(null=True, blank=True)
+    change_summary = models.CharField(max_length=300, blank=True)
+    change_is_material = models.BooleanField(default=False)
+
+    medically_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    medically_reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="one_number_per_revision")
+        ]
+
+    def __str__(self):
+        return f"{self.title} (revision {self.number})"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            rendered = render_markdown(self.body)
+            self.body_html = rendered.html
+            self.toc_html = rendered.toc_html
+            self.word_count = rendered.word_count
+            self.reading_minutes = rendered.reading_minutes
+            if not self.number:
+                last = Revision.objects.filter(article=self.article).order_by("-number").first()
+                self.number = last.number + 1 if last else 1
+        super().save(*args, **kwargs)
+
+
+class ReviewEvent(models.Model):
+    """One editorial action, kept forever: who did what to which revision, and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    revision = models.ForeignKey(
+        Revision, null=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.action} by {self.actor or 'system'} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,54 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    # A fast hasher: test users need no real password stretching.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def guide(db):
+    """A small published guide: one topic, one author, one live article."""
+    return factories.published_article()
+
+
+def _user_in(role, username):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def writer(db):
+    return _user_in("Writer", "writer")
+
+
+@pytest.fixture
+def other_writer(db):
+    return _user_in("Writer", "writer2")
+
+
+@pytest.fixture
+def medical_reviewer(db):
+    return _user_in("Medical reviewer", "reviewer")
+
+
+@pytest.fixture
+def editor(db):
+    return _user_in("Editor", "editor")
+
+
+@pytest.fixture
+def other_editor(db):
+    return _user_in("Editor", "editor2")

@@ -1,0 +1,63 @@
+"""Test data built through the same workflow functions the site uses."""
+
+import itertools
+
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, Kind, Person, Topic
+
+_numbers = itertools.count(1)
+
+BODY = """## Key takeaways
+
+- Evidence is limited[^review].
+
+## What it is
+
+Mesotherapy means many small injections into the skin[^review].
+
+## Sources
+
+[^review]: A. Author. *A review.* Journal, 2020. <https://doi.org/10.1000/1>
+"""
+
+
+def topic(slug=None, title="How it works", order=None):
+    n = next(_numbers)
+    return Topic.objects.get_or_create(
+        slug=slug or f"topic-{n}",
+        defaults={"title": title, "order": order if order is not None else n},
+    )[0]
+
+
+def person(slug="editorial-team", name="MesoGuide editorial team"):
+    return Person.objects.get_or_create(
+        slug=slug, defaults={"name": name, "role": "Editorial team"}
+    )[0]
+
+
+def draft_article(
+    slug=None, title="What mesotherapy is", body=BODY, kind=Kind.ARTICLE, user=None, **fields
+):
+    n = next(_numbers)
+    if kind == Kind.ARTICLE:
+        fields.setdefault("topic", topic())
+        fields.setdefault("author", person())
+    article = Article.objects.create(kind=kind, slug=slug or f"article-{n}", **fields)
+    workflow.save_draft(article, user=user, title=title, summary=f"Summary of {title}.", body=body)
+    article.refresh_from_db()
+    return article
+
+
+def approve_and_publish(article, at=None, until=None):
+    article.refresh_from_db()
+    workflow.system_approve(article, article.latest_revision, note="test")
+    workflow.publish(article, user=None, at=at, until=until)
+    article.refresh_from_db()
+    return article
+
+
+def published_article(slug=None, title="What mesotherapy is", at=None, **fields):
+    at = at or timezone.now() - timezone.timedelta(days=1)
+    return approve_and_publish(draft_article(slug=slug, title=title, **fields), at=at)
