@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Func, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -23,6 +23,9 @@ SNIPPET_CHARS = 220
 CONFIG = "english"
 # Markers the database puts around matched words; turned into <mark> after escaping.
 MARK_START, MARK_END = "\x02", "\x03"
+# A footnote reference as the renderer writes it; character classes only, so it
+# means the same in Python and PostgreSQL regular expressions.
+FOOTNOTE_MARK = r"<sup[^>]*><a[^>]*>[^<]*</a></sup>"
 
 
 class QueryProblem:
@@ -91,6 +94,11 @@ def search_vector():
     )
 
 
+def _without_footnote_marks(field):
+    # Footnote numbers (<sup>…</sup>) would read as part of the words they follow.
+    return Func(F(field), Value(FOOTNOTE_MARK), Value(""), Value("g"), function="regexp_replace")
+
+
 def _postgres_search(query):
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
@@ -103,7 +111,7 @@ def _postgres_search(query):
         .annotate(
             rank=SearchRank(vector, search_query),
             snippet=SearchHeadline(
-                "body_html",
+                _without_footnote_marks("body_html"),
                 search_query,
                 config=CONFIG,
                 start_sel=MARK_START,
@@ -120,7 +128,7 @@ def _postgres_search(query):
 
 def _plain_text(html_fragment):
     # Footnote numbers would read as part of the words they follow.
-    without_notes = re.sub(r"<sup\b[^>]*>.*?</sup>", "", html_fragment, flags=re.DOTALL)
+    without_notes = re.sub(FOOTNOTE_MARK, "", html_fragment)
     return " ".join(html.unescape(strip_tags(without_notes)).split())
 
 
