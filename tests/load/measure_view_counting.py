@@ -46,7 +46,7 @@ def table_writes():
 
 
 def fetch(url):
-    request = urllib.request.Request(url, headers={"User-Agent": BROWSER})
+    request = urllib.request.Request(url, headers={"User-Agent": BROWSER})  # noqa: S310
     with urllib.request.urlopen(request) as response:  # noqa: S310 (our own server)
         response.read()
         return response.status
