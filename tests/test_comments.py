@@ -165,3 +165,14 @@ def test_only_staff_with_permission_see_the_moderation_queue(client, guide):
     client.login(username="reader", password="pw")
     response = client.get(reverse("admin:discussion_comment_changelist"))
     assert response.status_code == 302  # to the admin login
+
+
+def test_comment_text_keeps_paragraphs_and_links_only_web_addresses():
+    from articles.rendering import render_comment
+
+    html = render_comment(
+        "First line\nsecond line\n\nNew paragraph: www.example.org javascript:alert(1) ftp://x.example/"
+    )
+    assert html.startswith("<p>First line<br>second line</p><p>New paragraph: ")
+    assert '<a href="http://www.example.org"' in html
+    assert html.count("<a ") == 1
