@@ -55,3 +55,7 @@ def sync_groups(group_model, permission_model):
                 permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(permissions)
+
+
+# Who is told when periodic reviews fall due.
+REVIEWER_ROLES = ["Medical reviewer", "Editor"]
