@@ -27,7 +27,7 @@ class ArticleEditForm(forms.ModelForm):
     next to a diff, so nothing is lost.
     """
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"size": 80}))
     summary = forms.CharField(
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
