@@ -19,6 +19,10 @@ from .models import Article, Person, ReviewEvent, Revision, RevisionState, Statu
 from .rendering import render_markdown
 from .review_cycle import DUE_SOON_DAYS
 
+admin.site.site_header = "MesoGuide editorial desk"
+admin.site.site_title = "MesoGuide admin"
+admin.site.index_title = "Editorial desk"
+
 ACTION_LABELS = {
     "submit": "Submit for review",
     "request_changes": "Request changes",
@@ -96,9 +100,7 @@ class ArticleAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "title_column",
-        "kind",
         "topic",
-        "author",
         "state_column",
         "live_column",
         "last_reviewed_at",
