@@ -165,6 +165,17 @@ class ArticleAdmin(admin.ModelAdmin):
             article.get_absolute_url(),
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # Byline, section and kind of a live article are what readers see too:
+        # only those who may publish change them.
+        if (
+            obj is not None
+            and obj.first_published_at
+            and not request.user.has_perm("articles.publish_article")
+        ):
+            return ["kind", "topic", "author"]
+        return []
+
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not self.has_change_permission(request, obj):
             return self.readonly_fieldsets

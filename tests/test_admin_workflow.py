@@ -275,3 +275,15 @@ def test_readers_of_the_admin_need_staff_rights(client):
     article = factories.draft_article()
     response = client.get(change_url(article))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_writers_cannot_change_the_byline_of_a_live_article(client, writer):
+    article = factories.published_article()
+    other = Person.objects.create(slug="someone-else", name="Someone Else")
+    client.force_login(writer)
+    data = form_data(article, body="Edited text.")
+    data["author"] = other.pk
+    client.post(change_url(article), data)
+    article.refresh_from_db()
+    assert article.author.slug == "editorial-team"
+    assert article.latest_revision.body == "Edited text."
