@@ -77,9 +77,6 @@ class AffiliatePartner(models.Model):
             return PartnerState.PAST
         return PartnerState.ACTIVE
 
-    def is_active_on(self, day):
-        return self.state_on(day) == PartnerState.ACTIVE
-
     def clean(self):
         errors = {}
         domains, domain_errors = [], []
