@@ -77,3 +77,7 @@ def sync_groups_in_migration(apps):
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
     sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+# Who is told when periodic reviews fall due.
+REVIEWER_ROLES = ["Medical reviewer", "Editor"]
