@@ -178,18 +178,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def state_code(self):
-        """workflow_state as a short machine value, for the audit log."""
-        latest = self.latest_revision
-        if (
-            self.status == Status.ARCHIVED
-            or latest is None
-            or latest.state == RevisionState.PUBLISHED
-        ):
-            return self.status
-        return latest.state
-
     def get_absolute_url(self):
         if self.kind == Kind.PAGE:
             return reverse("page", args=[self.slug])
@@ -220,6 +208,18 @@ class Article(models.Model):
         if self.status == Status.PUBLISHED:
             return f"Published · revision {latest.number}: {draft_state.lower()}"
         return draft_state
+
+    @property
+    def state_code(self):
+        """workflow_state as a short machine value, for the audit log."""
+        latest = self.latest_revision
+        if (
+            self.status == Status.ARCHIVED
+            or latest is None
+            or latest.state == RevisionState.PUBLISHED
+        ):
+            return self.status
+        return latest.state
 
 
 class Revision(models.Model):
