@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "articles",
+    "partners",
     "discussion",
     "newsletter",
     "readership",

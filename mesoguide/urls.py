@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import views
+from articles.editors_guide import editors_guide
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from articles.sitemaps import SITEMAPS
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("discussion.urls")),
     path("", include("newsletter.urls")),
+    path("admin/editors-guide/", admin.site.admin_view(editors_guide), name="editors_guide"),
     path("admin/", admin.site.urls),
     # Site pages live at the top level (/about/, /privacy/ ...), so this comes last.
     path("<slug:slug>/", views.page_detail, name="page"),

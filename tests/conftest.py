@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from partners import registry
 from tests import factories
 
 
@@ -18,6 +19,12 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_partner_register():
+    # Test transactions roll back without signals, so a cached register could outlive its test.
+    registry.forget()
 
 
 @pytest.fixture

@@ -1,37 +1,12 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITOR_PERMISSIONS = [
-    f"{action}_{model}"
-    for action in ("view", "add", "change", "delete")
-    for model in ("editorspick", "relatedarticle")
-]
 
+def sync_roles(apps, schema_editor):
+    # The roles' permissions live in articles/roles.py; now that this app's
+    # models exist, its permissions there can be granted.
+    from articles.roles import sync_groups_in_migration
 
-def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure ours exist now.
-    app_config = apps.get_app_config("discovery")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
-    editors = Group.objects.filter(name="Editor").first()
-    if editors is not None:
-        editors.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="discovery", codename__in=EDITOR_PERMISSIONS
-            )
-        )
-
-
-def revoke(apps, schema_editor):
-    Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name="Editor"):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="discovery", codename__in=EDITOR_PERMISSIONS
-            )
-        )
+    sync_groups_in_migration(apps)
 
 
 class Migration(migrations.Migration):
@@ -40,4 +15,4 @@ class Migration(migrations.Migration):
         ("articles", "0002_editorial_roles"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
