@@ -6,12 +6,14 @@ keeps only the tags, attributes and URL schemes listed here.
 """
 
 import re
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import bleach
 import markdown
 from bleach.html5lib_shim import Filter
+from django.utils.html import escape
 from markdown.extensions import Extension
 
 from .readability import word_count as prose_word_count
@@ -68,19 +70,26 @@ class _LinkPolicy(Filter):
             yield token
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allowed_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[_LinkPolicy],
-)
+# bleach's Cleaner is not thread-safe, so each thread builds its own once.
+_per_thread = threading.local()
+
+
+def _cleaner():
+    if not hasattr(_per_thread, "cleaner"):
+        _per_thread.cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=_allowed_attribute,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[_LinkPolicy],
+        )
+    return _per_thread.cleaner
 
 
 def sanitize_html(html):
     """Keep only the allowlisted markup of `html`."""
-    return _cleaner.clean(html)
+    return _cleaner().clean(html)
 
 
 class _NoRawHtml(Extension):
@@ -125,3 +134,26 @@ def render_markdown(text):
         word_count=words,
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
     )
+
+
+# Links readers post are theirs, not ours: search engines must not read them
+# as our endorsement, and the target page gets no handle on ours.
+COMMENT_LINK_REL = "ugc nofollow noopener"
+
+
+def _comment_link(attrs, new=False):
+    href = attrs.get((None, "href"), "")
+    if not re.match(r"^https?://", href, re.IGNORECASE):
+        return None  # leave it as text
+    attrs[(None, "rel")] = COMMENT_LINK_REL
+    return attrs
+
+
+def render_comment(text):
+    """A reader's plain text as safe HTML: escaped, paragraphs kept, web addresses linked."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+    html = "".join(
+        "<p>" + "<br>".join(escape(line) for line in p.splitlines()) + "</p>" for p in paragraphs
+    )
+    html = bleach.linkify(html, callbacks=[_comment_link], parse_email=False)
+    return sanitize_html(html)

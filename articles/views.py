@@ -3,10 +3,17 @@ staff with edit rights may preview unpublished text, marked and never cached."""
 
 from itertools import groupby
 
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from mesoguide.origin import absolute_url
+from readership.counting import record_view
+
+from . import search as site_search
 from .models import Article, Kind, Person, Topic
 
 
@@ -33,7 +40,8 @@ def person_detail(request, slug):
 
 
 def can_preview(user):
-    return user.is_active and user.is_staff and user.has_perm("articles.change_article")
+    # Everyone on the editorial team can read drafts: writers, reviewers and editors.
+    return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
 def _document(request, kind, slug):
@@ -57,6 +65,8 @@ def _document(request, kind, slug):
 
 def _render_document(request, template, kind, slug, extra=None):
     article, revision, preview = _document(request, kind, slug)
+    if kind == Kind.ARTICLE and not preview:
+        record_view(request, article.pk)  # before rendering, so the count includes this visit
     context = {"article": article, "revision": revision, "preview": preview, **(extra or {})}
     response = render(request, template, context)
     if preview:
@@ -71,3 +81,44 @@ def article_detail(request, slug):
 
 def page_detail(request, slug):
     return _render_document(request, "articles/page.html", Kind.PAGE, slug)
+
+
+def article_changes(request, slug):
+    """The public change log: every published revision of a live article, newest first."""
+    published = Article.objects.published().guide_articles().with_live_text()
+    article = get_object_or_404(published, slug=slug)
+    changes = article.revisions.filter(
+        published_at__isnull=False, published_at__lte=timezone.now()
+    ).order_by("-published_at", "-number")
+    return render(request, "articles/changes.html", {"article": article, "changes": changes})
+
+
+SEARCH_PAGE_SIZE = 10
+
+
+def search(request):
+    query, problem = site_search.clean_query(request.GET.get("q", ""))
+    context = {"query": query, "problem": problem, "max_length": site_search.MAX_QUERY_LENGTH}
+    if problem is None:
+        page = Paginator(site_search.search(query), SEARCH_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context["page"] = page
+        context["results"] = site_search.results(page.object_list, query)
+    return render(request, "articles/search.html", context)
+
+
+def robots_txt(request):
+    sitemap = absolute_url(reverse("sitemap"), request)
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Disallow: {reverse('search')}",
+        f"Disallow: {reverse('newsletter:subscribe')}",
+        "",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

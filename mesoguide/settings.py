@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "articles",
+    "partners",
+    "discussion",
+    "newsletter",
+    "readership",
+    "discovery",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +127,12 @@ SITE_NAME = "MesoGuide"
 # The absolute origin used in canonical links, feeds and e-mails; the request's
 # own host is used when this is empty.
 SITE_URL = env("SITE_URL", default="")
+
+# Article view counts are buffered in the cache and written to the database
+# once an article has this many new visits, or this many seconds after its
+# last write (see readership/counting.py).
+VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=50)
+VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,11 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
 from articles import views
+from articles.editors_guide import editors_guide
+from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from articles.sitemaps import SITEMAPS
 
 handler404 = "mesoguide.errors.not_found"
 handler500 = "mesoguide.errors.server_error"
@@ -9,8 +13,17 @@ handler500 = "mesoguide.errors.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("guide/<slug:slug>/", views.article_detail, name="article"),
+    path("guide/<slug:slug>/changes/", views.article_changes, name="article_changes"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
+    path("search/", views.search, name="search"),
+    path("feeds/rss/", LatestArticlesFeed(), name="feed_rss"),
+    path("feeds/atom/", LatestArticlesAtomFeed(), name="feed_atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("", include("discussion.urls")),
+    path("", include("newsletter.urls")),
+    path("admin/editors-guide/", admin.site.admin_view(editors_guide), name="editors_guide"),
     path("admin/", admin.site.urls),
     # Site pages live at the top level (/about/, /privacy/ ...), so this comes last.
     path("<slug:slug>/", views.page_detail, name="page"),

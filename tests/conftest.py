@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
+from partners import registry
 from tests import factories
 
 
@@ -13,6 +15,16 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Rate-limit counters and buffered view counts must not leak between tests.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_partner_register():
+    # Test transactions roll back without signals, so a cached register could outlive its test.
+    registry.forget()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, Kind, Person, Topic
+from partners.models import AffiliatePartner
 
 _numbers = itertools.count(1)
 
@@ -61,3 +62,59 @@ def approve_and_publish(article, at=None, until=None):
 def published_article(slug=None, title="What mesotherapy is", at=None, **fields):
     at = at or timezone.now() - timezone.timedelta(days=1)
     return approve_and_publish(draft_article(slug=slug, title=title, **fields), at=at)
+
+
+def hidden_articles(prefix="secret"):
+    """One article in each state readers must never see; titles start with "Secret"."""
+    hour = timezone.timedelta(hours=1)
+    now = timezone.now()
+    draft = draft_article(slug=f"{prefix}-draft", title="Secret draft")
+    future = approve_and_publish(
+        draft_article(slug=f"{prefix}-future", title="Secret future"), at=now + hour
+    )
+    expired = approve_and_publish(
+        draft_article(slug=f"{prefix}-expired", title="Secret expired"),
+        at=now - 2 * hour,
+        until=now - hour,
+    )
+    unpublished = published_article(slug=f"{prefix}-unpublished", title="Secret unpublished")
+    workflow.unpublish(unpublished, user=None)
+    archived = published_article(slug=f"{prefix}-archived", title="Secret archived")
+    workflow.archive(archived, user=None)
+    return [draft, future, expired, unpublished, archived]
+
+
+def revise_and_publish(article, *, title, body=BODY, change_summary="", material=False):
+    """A new live revision of a published article, as an editor would publish it."""
+    workflow.save_draft(article, user=None, title=title, summary=f"Summary of {title}.", body=body)
+    article.refresh_from_db()
+    workflow.system_approve(article, article.latest_revision, note="test")
+    workflow.publish(article, user=None, change_summary=change_summary, material=material)
+    article.refresh_from_db()
+    return article
+
+
+def affiliate_partner(
+    name="Clinic Finder",
+    domains="partner.example",
+    disclosure="We earn a commission if you book through Clinic Finder.",
+    started_days_ago=30,
+    ends_in_days=None,
+    **fields,
+):
+    """A partner saved as the admin saves it: validated and normalized first."""
+    today = timezone.localdate()
+    partner = AffiliatePartner(
+        name=name,
+        slug=fields.pop("slug", f"partner-{next(_numbers)}"),
+        domains=domains,
+        disclosure=disclosure,
+        active_from=today - timezone.timedelta(days=started_days_ago),
+        active_until=(
+            None if ends_in_days is None else today + timezone.timedelta(days=ends_in_days)
+        ),
+        **fields,
+    )
+    partner.full_clean()
+    partner.save()
+    return partner
