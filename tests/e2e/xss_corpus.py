@@ -73,7 +73,8 @@ INSPECT_DOM = r"""([markerPattern, contentSelector, allowedTags]) => {
       }
     }
     const tag = el.localName;
-    if (tag === 'script' && !(el.src && new URL(el.src).origin === location.origin)) {
+    const dataBlock = tag === 'script' && el.type === 'application/ld+json' && !el.src;
+    if (tag === 'script' && !dataBlock && !(el.src && new URL(el.src).origin === location.origin)) {
       file(el, 'inline or foreign script');
     }
     if (['iframe', 'frame', 'object', 'embed', 'applet', 'base', 'portal'].includes(tag)) {
@@ -87,5 +88,5 @@ INSPECT_DOM = r"""([markerPattern, contentSelector, allowedTags]) => {
 }"""
 
 
-def inspect(page, content_selector, allowed_tags):
-    return page.evaluate(INSPECT_DOM, [ID_PATTERN, content_selector, sorted(allowed_tags)])
+def inspect(page, content_selector, allowed_tags, marker_pattern=ID_PATTERN):
+    return page.evaluate(INSPECT_DOM, [marker_pattern, content_selector, sorted(allowed_tags)])
