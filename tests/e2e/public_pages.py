@@ -57,6 +57,26 @@ def newsletter_with_errors(page):
     return _shows_errors(submit(page, form.get_by_role("button", name="Subscribe")))
 
 
+def comment_without_csrf_token(page):
+    page.goto(ARTICLE)
+    form = page.locator("#comment-form")
+    form.locator("input[name=csrfmiddlewaretoken]").evaluate("el => el.remove()")
+    response = submit(page, form.get_by_role("button", name="Send comment"))
+    assert response.status == 403
+    return response
+
+
+def comment_too_large_to_read(page):
+    page.goto(ARTICLE)
+    form = page.locator("#comment-form")
+    form.get_by_label("Your comment").evaluate(
+        "el => { el.removeAttribute('maxlength'); el.value = 'x'.repeat(3000000); }"
+    )
+    response = submit(page, form.get_by_role("button", name="Send comment"))
+    assert response.status == 400
+    return response
+
+
 def _newsletter_link(kind):
     def visit(page):
         from newsletter import tokens
@@ -73,6 +93,8 @@ PAGE_STATES = {
     **{name: _open(url) for name, url in PUBLIC_URLS.items()},
     "comment-form-errors": comment_with_errors,
     "newsletter-form-errors": newsletter_with_errors,
+    "csrf-failure": comment_without_csrf_token,
+    "bad-request": comment_too_large_to_read,
     "newsletter-confirmed": _newsletter_link("confirm"),
     "newsletter-unsubscribed": _newsletter_link("unsubscribe"),
 }
