@@ -55,5 +55,10 @@ lock: | $(BIN)/python
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
+# Lighthouse 12 scores of the home page and an article, mobile and desktop,
+# against a fresh copy of the site served as in production (see .ci/lighthouse.py).
+lighthouse: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python .ci/lighthouse.py
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache test-artifacts
