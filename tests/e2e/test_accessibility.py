@@ -1,6 +1,5 @@
 """axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) finds nothing on any kind of public page."""
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.public_pages import PAGE_STATES
@@ -14,8 +13,12 @@ def describe(violation):
     return f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}"
 
 
-@pytest.mark.parametrize("state", PAGE_STATES)
-def test_page_has_no_wcag_violations(page, launch_site, state):
-    PAGE_STATES[state](page)
-    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-    assert not violations, "\n".join(map(describe, violations))
+def test_no_public_page_has_wcag_violations(page, launch_site, subtests):
+    # One site for all pages (each page is its own subtest): loading the
+    # launch content once keeps the suite fast.
+    axe = Axe()
+    for name, visit in PAGE_STATES.items():
+        with subtests.test(msg=name):
+            visit(page)
+            violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+            assert not violations, "\n".join(map(describe, violations))
