@@ -52,3 +52,13 @@ def editor(db):
 @pytest.fixture
 def other_editor(db):
     return _user_in("Editor", "editor2")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached pages and rate-limit counters must not leak from one test to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

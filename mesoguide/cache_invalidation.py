@@ -1,0 +1,122 @@
+"""Which cached pages a change makes stale (see pagecache.py for how they are refreshed).
+
+One hook per kind of change, on the models themselves, so every path (the
+workflow, the admin, the import command, a shell) is covered:
+
+- A guide article whose public side changes (published, unpublished, archived,
+  new live text, moved, scheduled ...): its own page, the home page, its
+  topic's pages and its author's page, before and after the change.
+  Saving a draft changes nothing readers see and refreshes nothing.
+- A site page: every page, since the footer of every page lists site pages.
+- A live revision gaining its medical review line: that document's pages.
+- Topics, people and user names appear in breadcrumbs, bylines and review
+  lines across the site; they change rarely, so every page is refreshed.
+- The partner registry (partners.registry.registry_changed) decides which
+  links are marked as paid anywhere in the guide: every page is refreshed. It
+  changes rarely, and working out which articles mention a partner would be a
+  second copy of the marking rules.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from articles.models import Article, Kind, Person, Revision, Topic
+
+from .pagecache import page_group, refresh, refresh_everything
+
+# Article fields that change nothing a reader sees.
+_EDITORIAL_ONLY_FIELDS = {
+    "latest_revision",
+    "modified_at",
+    "review_due_at",
+    "review_interval_months",
+    "source_path",
+    "source_checksum",
+    "imported_revision",
+}
+
+
+def article_groups(article):
+    """The page groups showing this document."""
+    if article.kind == Kind.PAGE:
+        return [page_group("*")]
+    groups = [page_group("article", article.slug), page_group("home")]
+    if article.topic_id:
+        groups.append(page_group("topic", article.topic.slug))
+    if article.author_id:
+        groups.append(page_group("person", article.author.slug))
+    return groups
+
+
+def refresh_article(article):
+    refresh(*article_groups(article))
+
+
+def _is_public_change(update_fields):
+    return update_fields is None or not set(update_fields) <= _EDITORIAL_ONLY_FIELDS
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="pagecache-article-before")
+def _remember_where_article_was(sender, instance, update_fields=None, raw=False, **kwargs):
+    # A moved or renamed article must also leave its old topic, author and URL.
+    instance._pages_before_save = []
+    if raw or instance.pk is None or not _is_public_change(update_fields):
+        return
+    before = Article.objects.filter(pk=instance.pk).select_related("topic", "author").first()
+    if before is not None:
+        instance._pages_before_save = article_groups(before)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="pagecache-article-saved")
+def _article_saved(sender, instance, update_fields=None, raw=False, **kwargs):
+    if raw or not _is_public_change(update_fields):
+        return
+    before = getattr(instance, "_pages_before_save", [])
+    refresh(*dict.fromkeys([*before, *article_groups(instance)]))
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="pagecache-article-deleted")
+def _article_deleted(sender, instance, **kwargs):
+    refresh_article(instance)
+
+
+@receiver(post_save, sender=Revision, dispatch_uid="pagecache-revision-saved")
+def _revision_saved(sender, instance, created=False, raw=False, **kwargs):
+    # New revisions are drafts; only a change to the live one (its medical
+    # review attestation) shows on the page.
+    if raw or created:
+        return
+    article = Article.objects.filter(live_revision=instance).first()
+    if article is not None:
+        refresh_article(article)
+
+
+@receiver(post_save, sender=Topic, dispatch_uid="pagecache-topic-saved")
+@receiver(post_delete, sender=Topic, dispatch_uid="pagecache-topic-deleted")
+@receiver(post_save, sender=Person, dispatch_uid="pagecache-person-saved")
+@receiver(post_delete, sender=Person, dispatch_uid="pagecache-person-deleted")
+def _shared_names_changed(sender, raw=False, **kwargs):
+    if not raw:
+        refresh_everything()
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="pagecache-user-saved")
+def _user_saved(sender, update_fields=None, raw=False, **kwargs):
+    # A medical reviewer without a Person shows under their account's name.
+    # Logging in only stamps last_login.
+    if not raw and (update_fields is None or set(update_fields) != {"last_login"}):
+        refresh_everything()
+
+
+def _connect_partner_registry():
+    try:
+        from partners.registry import registry_changed
+    except ImportError:
+        return
+    registry_changed.connect(
+        lambda **kwargs: refresh_everything(), weak=False, dispatch_uid="pagecache-partners"
+    )
+
+
+_connect_partner_registry()

@@ -1,0 +1,247 @@
+"""Whole-page cache for anonymous readers, shared by every app server.
+
+A decorated view's page is kept in the default cache (Redis in production) and
+served from there to anonymous GETs without a single database query.
+
+Freshness. Every page belongs to a few groups ("home", "article:<slug>",
+"topic:<slug>" ... and "*", which is every page). Each group has a version in
+the cache; a page is stored with the versions it was built under and served
+only while they are all unchanged. Refreshing a group writes a new version, so
+every page of it (all of a topic's list pages, say) is rebuilt on its next
+request. The versions are read in the same round trip as the page. A page also
+expires when the next scheduled publication or unpublication comes due.
+cache_invalidation.py decides which groups a change touches.
+
+Forms. A cached page must not carry one visitor's CSRF token to another: it is
+stored with the token replaced by a marker, and each visitor gets their own
+token (and cookie) put in its place when the page is served.
+
+Never cached: logged-in visitors (anyone with a session cookie) and visitors
+with pending messages, who neither read nor fill the cache; previews; pages
+other than 200; responses that set cookies or say private/no-store.
+"""
+
+import hashlib
+import importlib
+import logging
+import re
+import time
+from functools import cache as memoize
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min, Q
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+EVERY_PAGE = "*"
+_PAGE_PREFIX = "page:"
+_VERSION_PREFIX = "page-version:"
+_CSRF_MARKER = b"@@visitor-csrf-token@@"
+# What {% csrf_token %} renders; the token is 64 letters and digits.
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+# Cookies that mean the page may be personal: a login session, pending messages.
+_PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# Headers the cache sets itself rather than storing.
+_UNSTORED_HEADERS = {"content-length", "cache-control", "expires", "etag", "vary", "set-cookie"}
+
+
+def page_group(name, slug=None):
+    """The group of one page: page_group("home"), page_group("article", "what-it-is")."""
+    return name if slug is None else f"{name}:{slug}"
+
+
+def cached_page(name, query_params=()):
+    """Serve the decorated view's page to anonymous GETs from the page cache.
+
+    `name` and the view's `slug` argument make the page's group. `query_params`
+    are the query parameters the page depends on (e.g. "page"); any other
+    parameter is ignored, so it can neither change the page nor bypass the cache.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not settings.PAGE_CACHE_SECONDS:
+                return view(request, *args, **kwargs)
+            key = _page_key(request, query_params)
+            if key is None or _is_personal(request):
+                return _private(view(request, *args, **kwargs))
+            groups = [EVERY_PAGE, page_group(name, kwargs.get("slug"))]
+            try:
+                found = cache.get_many([key, *(_VERSION_PREFIX + group for group in groups)])
+                versions = _versions(groups, found)
+            except Exception:
+                logger.warning("Page cache unavailable, serving uncached", exc_info=True)
+                return view(request, *args, **kwargs)
+            entry = found.get(key)
+            if entry and entry["versions"] == versions and entry["expires_at"] > time.time():
+                _record_view(request, entry)
+                return _serve(request, entry, "hit")
+            response = view(request, *args, **kwargs)
+            entry = _entry(request, response, versions)
+            if entry is None:
+                return response
+            try:
+                cache.set(key, entry, timeout=int(entry["expires_at"] - time.time()) + 1)
+            except Exception:
+                logger.warning("Page cache unavailable, page not stored", exc_info=True)
+            return _serve(request, entry, "miss")
+
+        return wrapper
+
+    return decorator
+
+
+def refresh(*groups):
+    """Rebuild every cached page of these groups on its next request.
+
+    Done at once and again after the current transaction commits, so a page
+    rebuilt meanwhile from not-yet-committed data cannot outlive the change.
+    A cache error is logged, never raised: publishing must not fail on it.
+    """
+    _write_new_versions(groups)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _write_new_versions(groups))
+
+
+def refresh_everything():
+    refresh(EVERY_PAGE)
+
+
+# --- Inside ------------------------------------------------------------------------
+
+
+def _write_new_versions(groups):
+    version = f"{time.time_ns():x}"
+    try:
+        cache.set_many({_VERSION_PREFIX + group: version for group in groups}, timeout=None)
+    except Exception:
+        logger.error("Could not refresh cached pages %s", ", ".join(groups), exc_info=True)
+
+
+def _versions(groups, found):
+    """The current version of each group, creating any the cache has lost."""
+    keys = [_VERSION_PREFIX + group for group in groups]
+    missing = [key for key in keys if key not in found]
+    if missing:
+        # A lost version might have been newer than a stored page's: start a
+        # new one, which makes every page of the group stale.
+        version = f"{time.time_ns():x}"
+        for key in missing:
+            cache.add(key, version, timeout=None)
+        found = {**found, **cache.get_many(missing)}
+    return tuple(found.get(key) for key in keys)
+
+
+def _page_key(request, query_params):
+    """The cache key of the requested page, or None when it must not be cached."""
+    if request.method not in ("GET", "HEAD") or "preview" in request.GET:
+        return None
+    parts = []
+    for param in query_params:
+        value = request.GET.get(param)
+        if value is None:
+            continue
+        if not (value.isdigit() and len(value) <= 6):
+            return None  # odd values are rendered, not stored
+        parts.append(f"{param}={value}")
+    return _PAGE_PREFIX + request.path + ("?" + "&".join(parts) if parts else "")
+
+
+def _is_personal(request):
+    return any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+
+
+def _private(response):
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _entry(request, response, versions):
+    """What to store of a freshly rendered response, or None if it must not be stored."""
+    cache_control = response.get("Cache-Control", "")
+    if (
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    ):
+        return None
+    body, tokens = _CSRF_INPUT.subn(rb"\1" + _CSRF_MARKER + rb"\2", response.content)
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not tokens:
+        return None  # a token is in the page somewhere we cannot see: never share it
+    lifetime = min(settings.PAGE_CACHE_SECONDS, _seconds_until_next_scheduled_change())
+    if lifetime <= 0:
+        return None
+    return {
+        "body": body,
+        "has_form": tokens > 0,
+        "headers": {k: v for k, v in response.items() if k.lower() not in _UNSTORED_HEADERS},
+        "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        "versions": versions,
+        "expires_at": time.time() + lifetime,
+        "article_id": getattr(response, "article_id", None),
+    }
+
+
+def _serve(request, entry, outcome):
+    body = entry["body"]
+    if entry["has_form"]:
+        # This visitor's own token; get_token also sets their CSRF cookie.
+        body = body.replace(_CSRF_MARKER, get_token(request).encode())
+    response = HttpResponse(body)
+    for header, value in entry["headers"].items():
+        response[header] = value
+    response["ETag"] = entry["etag"]
+    response["X-Page-Cache"] = outcome
+    if entry["has_form"]:
+        # The page carries this visitor's token: no shared cache may keep it.
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        cdn_seconds = min(settings.CDN_CACHE_SECONDS, int(entry["expires_at"] - time.time()))
+        patch_cache_control(response, public=True, max_age=0, s_maxage=max(cdn_seconds, 0))
+    if entry["has_form"] and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        # The browser's copy holds a token for a cookie it no longer has.
+        return response
+    return get_conditional_response(request, etag=entry["etag"], response=response)
+
+
+def _seconds_until_next_scheduled_change():
+    """Seconds until a scheduled publication or unpublication changes what readers see."""
+    from articles.models import Article, Status
+
+    now = timezone.now()
+    upcoming = Article.objects.filter(status=Status.PUBLISHED).aggregate(
+        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+        unpublish=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+    )
+    moments = [moment for moment in upcoming.values() if moment is not None]
+    if not moments:
+        return settings.PAGE_CACHE_SECONDS
+    return int((min(moments) - now).total_seconds())
+
+
+@memoize
+def _view_counter():
+    """readership.counting.record_view when the reader features are installed."""
+    try:
+        return importlib.import_module("readership.counting").record_view
+    except ImportError:
+        return None
+
+
+def _record_view(request, entry):
+    counter = _view_counter()
+    if counter is not None and entry["article_id"] is not None:
+        try:
+            counter(request, entry["article_id"])
+        except Exception:
+            logger.warning("View not counted", exc_info=True)
