@@ -32,12 +32,22 @@ def _guide():
 @cached_page("home")
 def home(request):
     # One query: each topic's first articles, plus one more to know whether
-    # to link to the rest.
-    ranked = _guide().annotate(
-        position=Window(RowNumber(), partition_by=[F("topic_id")], order_by=[F("order"), F("slug")])
+    # to link to the rest. The ranking runs over ids only, not the article texts.
+    ranked = (
+        Article.objects.published()
+        .guide_articles()
+        .annotate(
+            position=Window(
+                RowNumber(), partition_by=[F("topic_id")], order_by=[F("order"), F("slug")]
+            )
+        )
+        .filter(position__lte=HOME_ARTICLES_PER_TOPIC + 1)
     )
-    first_of_each_topic = ranked.filter(position__lte=HOME_ARTICLES_PER_TOPIC + 1)
-    articles = list(first_of_each_topic.order_by("topic__order", "topic_id", "order", "slug"))
+    articles = (
+        _guide()
+        .filter(pk__in=ranked.values("pk"))
+        .order_by("topic__order", "topic_id", "order", "slug")
+    )
     sections = []
     for topic, items in groupby(articles, key=lambda a: a.topic):
         items = list(items)

@@ -6,7 +6,8 @@ workflow, the admin, the import command, a shell) is covered:
 - A guide article whose public side changes (published, unpublished, archived,
   new live text, moved, scheduled ...): its own page, the home page, its
   topic's pages and its author's page, before and after the change.
-  Saving a draft changes nothing readers see and refreshes nothing.
+  Saving a draft, or any change to a document that is not published before
+  or after it, changes nothing readers see and refreshes nothing.
 - A site page: every page, since the footer of every page lists site pages.
 - A live revision gaining its medical review line: that document's pages.
 - Topics, people and user names appear in breadcrumbs, bylines and review
@@ -21,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from articles.models import Article, Kind, Person, Revision, Topic
+from articles.models import Article, Kind, Person, Revision, Status, Topic
 
 from .pagecache import page_group, refresh, refresh_everything
 
@@ -60,11 +61,11 @@ def _is_public_change(update_fields):
 @receiver(pre_save, sender=Article, dispatch_uid="pagecache-article-before")
 def _remember_where_article_was(sender, instance, update_fields=None, raw=False, **kwargs):
     # A moved or renamed article must also leave its old topic, author and URL.
-    instance._pages_before_save = []
+    instance._pages_before_save = None
     if raw or instance.pk is None or not _is_public_change(update_fields):
         return
     before = Article.objects.filter(pk=instance.pk).select_related("topic", "author").first()
-    if before is not None:
+    if before is not None and before.status == Status.PUBLISHED:
         instance._pages_before_save = article_groups(before)
 
 
@@ -72,8 +73,11 @@ def _remember_where_article_was(sender, instance, update_fields=None, raw=False,
 def _article_saved(sender, instance, update_fields=None, raw=False, **kwargs):
     if raw or not _is_public_change(update_fields):
         return
-    before = getattr(instance, "_pages_before_save", [])
-    refresh(*dict.fromkeys([*before, *article_groups(instance)]))
+    before = getattr(instance, "_pages_before_save", None) or []
+    after = article_groups(instance) if instance.status == Status.PUBLISHED else []
+    # A document that was not published and still is not shows nowhere.
+    if before or after:
+        refresh(*dict.fromkeys([*before, *after]))
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="pagecache-article-deleted")
@@ -96,17 +100,19 @@ def _revision_saved(sender, instance, created=False, raw=False, **kwargs):
 @receiver(post_delete, sender=Topic, dispatch_uid="pagecache-topic-deleted")
 @receiver(post_save, sender=Person, dispatch_uid="pagecache-person-saved")
 @receiver(post_delete, sender=Person, dispatch_uid="pagecache-person-deleted")
-def _shared_names_changed(sender, raw=False, **kwargs):
-    if not raw:
+def _shared_names_changed(sender, raw=False, created=False, **kwargs):
+    # A new topic or person has no published articles yet, so shows nowhere.
+    if not raw and not created:
         refresh_everything()
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="pagecache-user-saved")
-def _user_saved(sender, update_fields=None, raw=False, **kwargs):
+def _user_saved(sender, update_fields=None, raw=False, created=False, **kwargs):
     # A medical reviewer without a Person shows under their account's name.
     # Logging in only stamps last_login.
-    if not raw and (update_fields is None or set(update_fields) != {"last_login"}):
-        refresh_everything()
+    if raw or created or (update_fields is not None and set(update_fields) == {"last_login"}):
+        return
+    refresh_everything()
 
 
 def _connect_partner_registry():
