@@ -29,4 +29,5 @@ class ProxiedClientIPMiddleware:
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address, or None when there is none (a login made in code)."""
+    return request.META.get("REMOTE_ADDR") or None

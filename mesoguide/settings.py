@@ -264,6 +264,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
-        "axes.apps": {"level": "WARNING"},  # its start-up banner, once per process
+        # Start-up banner and housekeeping; failed logins and lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
