@@ -1,6 +1,37 @@
-from django.contrib import admin
+"""The editors' screens. Every change of text or state goes through
+articles.workflow, so the admin offers only what the rules allow and a crafted
+POST is refused by the same rules."""
 
-from .models import Article, Person, Topic
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+
+from . import workflow
+from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
+from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, Topic
+from .rendering import render_markdown
+from .review_cycle import DUE_SOON_DAYS
+
+admin.site.site_header = "MesoGuide editorial desk"
+admin.site.site_title = "MesoGuide admin"
+admin.site.index_title = "Editorial desk"
+
+ACTION_LABELS = {
+    "submit": "Submit for review",
+    "request_changes": "Request changes",
+    "approve": "Approve",
+    "medical_review": "Attest medical review",
+    "publish": "Publish",
+    "unpublish": "Unpublish",
+    "archive": "Archive",
+}
 
 
 @admin.register(Topic)
@@ -11,10 +42,392 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "user"]
+    list_display = ["name", "role", "credentials", "user"]
     prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class WorkflowStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            *[(s.value, s.label) for s in RevisionState if s != RevisionState.PUBLISHED],
+            ("live", "Published, no pending changes"),
+            ("pending", "Published, with unpublished changes"),
+            (Status.UNPUBLISHED.value, Status.UNPUBLISHED.label),
+            (Status.ARCHIVED.value, Status.ARCHIVED.label),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in {Status.UNPUBLISHED, Status.ARCHIVED}:
+            return queryset.filter(status=value)
+        if value == "live":
+            return queryset.filter(status=Status.PUBLISHED, latest_revision=F("live_revision"))
+        if value == "pending":
+            return queryset.filter(status=Status.PUBLISHED).exclude(
+                latest_revision=F("live_revision")
+            )
+        if value:
+            return queryset.filter(latest_revision__state=value).exclude(status=Status.ARCHIVED)
+        return queryset
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review due"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("soon", f"Due within {DUE_SOON_DAYS} days")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "overdue":
+            return queryset.filter(review_due_at__lt=now).exclude(status=Status.ARCHIVED)
+        if self.value() == "soon":
+            soon = now + timezone.timedelta(days=DUE_SOON_DAYS)
+            return queryset.filter(review_due_at__gte=now, review_due_at__lte=soon).exclude(
+                status=Status.ARCHIVED
+            )
+        return queryset
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "topic", "status"]
+    form = ArticleEditForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = [
+        "title_column",
+        "topic",
+        "state_column",
+        "live_column",
+        "last_reviewed_at",
+        "review_due_column",
+    ]
+    list_filter = [WorkflowStateFilter, ReviewDueFilter, "kind", "topic", "author"]
+    list_select_related = ["latest_revision", "live_revision", "topic", "author"]
+    search_fields = ["slug", "latest_revision__title"]
+    fieldsets = [
+        (None, {"fields": ["title", "summary", "body", "based_on"]}),
+        ("Place in the guide", {"fields": ["kind", "slug", "topic", "author", "order"]}),
+        ("Review cycle", {"fields": ["review_interval_months"]}),
+    ]
+    readonly_fieldsets = [
+        ("Latest text", {"fields": ["latest_text"]}),
+        ("Place in the guide", {"fields": ["kind", "slug", "topic", "author", "order"]}),
+    ]
+
+    # --- list columns ---------------------------------------------------------
+
+    @admin.display(description="Title", ordering="latest_revision__title")
+    def title_column(self, article):
+        return article.title
+
+    @admin.display(description="State")
+    def state_column(self, article):
+        return article.workflow_state
+
+    @admin.display(description="Live / draft")
+    def live_column(self, article):
+        live = article.live_revision
+        if live is None or article.status != Status.PUBLISHED:
+            return (
+                f"Not live · draft r{article.latest_revision.number}"
+                if article.latest_revision
+                else "—"
+            )
+        if article.has_unpublished_changes:
+            return f"Live r{live.number} · draft r{article.latest_revision.number}"
+        return f"Live r{live.number}"
+
+    @admin.display(description="Review due", ordering="review_due_at")
+    def review_due_column(self, article):
+        if article.review_due_at is None:
+            return "—"
+        label = article.review_due_at.strftime("%-d %b %Y")
+        if article.review_due_at < timezone.now():
+            return format_html('<strong class="overdue">Overdue since {}</strong>', label)
+        return label
+
+    @admin.display(description="Latest text")
+    def latest_text(self, article):
+        revision = article.latest_revision
+        if revision is None:
+            return "—"
+        return format_html(
+            "<p><strong>{}</strong> (revision {})</p><p>{}</p>"
+            '<p><a href="{}?preview">Read it as readers would see it</a></p>',
+            revision.title,
+            revision.number,
+            revision.summary,
+            article.get_absolute_url(),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Byline, section and kind of a live article are what readers see too:
+        # only those who may publish change them.
+        if (
+            obj is not None
+            and obj.first_published_at
+            and not request.user.has_perm("articles.publish_article")
+        ):
+            return ["kind", "topic", "author"]
+        return []
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self.readonly_fieldsets
+        return self.fieldsets
+
+    # --- saving: structure on the article, text as a new revision ------------------
+
+    def save_model(self, request, obj, form, change):
+        obj.save()
+        if form.text_changed():
+            text = {k: form.cleaned_data[k] for k in ("title", "summary", "body")}
+            revision = workflow.save_draft(
+                obj, user=request.user, based_on=form.based_on_revision(), **text
+            )
+            obj.refresh_from_db()
+            if obj.status == Status.PUBLISHED:
+                messages.info(
+                    request,
+                    f"Saved as draft revision {revision.number}. Readers still see revision "
+                    f"{obj.live_revision.number} until this one is reviewed and published.",
+                )
+
+    def delete_model(self, request, obj):
+        if obj.first_published_at is not None:
+            raise PermissionDenied("A published article is archived, never deleted.")
+        super().delete_model(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # History is kept: only never-published drafts may be deleted, and only by editors.
+        if obj is not None and obj.first_published_at is not None:
+            return False
+        return request.user.has_perm("articles.publish_article") and super().has_delete_permission(
+            request, obj
+        )
+
+    # --- extra screens -------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("add/preview/", wrap(self.preview_view), name="articles_article_preview_new"),
+            path(
+                "<int:pk>/change/preview/", wrap(self.preview_view), name="articles_article_preview"
+            ),
+            path(
+                "<int:pk>/workflow/<str:action>/",
+                wrap(self.workflow_view),
+                name="articles_article_workflow",
+            ),
+            path("<int:pk>/diff/", wrap(self.diff_view), name="articles_article_diff"),
+            path(
+                "<int:pk>/restore/<int:number>/",
+                wrap(self.restore_view),
+                name="articles_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_or_404(self, request, pk):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = (
+            Article.objects.filter(pk=object_id)
+            .select_related("latest_revision__created_by", "live_revision__medically_reviewed_by")
+            .first()
+        )
+        extra = {}
+        if article is not None and self.has_view_or_change_permission(request, article):
+            actions = workflow.available_actions(article, request.user)
+            extra = {
+                "workflow_article": article,
+                "workflow_actions": [(name, ACTION_LABELS[name]) for name in actions],
+                "workflow_form": WorkflowActionForm(),
+                "recent_events": article.events.select_related("actor", "revision")[:5],
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def workflow_view(self, request, pk, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, pk)
+        form = WorkflowActionForm(request.POST)
+        if action not in ACTION_LABELS or not form.is_valid():
+            messages.error(request, "That workflow action was not understood; nothing changed.")
+            return redirect("admin:articles_article_change", pk)
+        data = form.cleaned_data
+        try:
+            message = self._perform(article, action, request.user, data)
+        except (PermissionDenied, ValidationError) as error:
+            text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            messages.error(request, f"{ACTION_LABELS[action]}: not done. {text}")
+        else:
+            messages.success(request, message)
+        return redirect("admin:articles_article_change", pk)
+
+    def _perform(self, article, action, user, data):
+        note = data["note"]
+        number = article.latest_revision.number if article.latest_revision else None
+        if action == "submit":
+            workflow.transition(article, workflow.SUBMIT, user=user, note=note)
+            return f"Revision {number} was submitted for review."
+        if action == "request_changes":
+            workflow.transition(article, workflow.REQUEST_CHANGES, user=user, note=note)
+            return f"Changes requested on revision {number}; the writer sees your note."
+        if action == "approve":
+            workflow.transition(article, workflow.APPROVE, user=user, note=note)
+            return f"Revision {number} is approved and can be published by an editor."
+        if action == "medical_review":
+            workflow.attest_medical_review(article, article.latest_revision, user=user, note=note)
+            return f"Your medical review of revision {number} is recorded."
+        if action == "publish":
+            at = data["publish_at"]
+            workflow.publish(
+                article,
+                user=user,
+                at=at,
+                until=data["unpublish_at"],
+                change_summary=data["change_summary"],
+                material=data["material"],
+            )
+            if at and at > timezone.now():
+                return f"Revision {number} is scheduled: readers see it from {at:%-d %b %Y %H:%M}."
+            return f"Revision {number} is published: readers see it now."
+        if action == "unpublish":
+            workflow.unpublish(article, user=user, note=note)
+            return "Unpublished: readers get 'not found' until it is published again."
+        workflow.archive(article, user=user, note=note)
+        return "Archived: the article is hidden from readers and kept with its history."
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self._article_or_404(request, object_id)
+        revisions = article.revisions.select_related("created_by", "medically_reviewed_by")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"History of “{article.title}”",
+            "article": article,
+            "original": article,
+            "revisions": revisions,
+            "events": article.events.select_related("actor", "revision"),
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/history.html", context)
+
+    def diff_view(self, request, pk):
+        article = self._article_or_404(request, pk)
+        revisions = {r.number: r for r in article.revisions.all()}
+        try:
+            old, new = revisions[int(request.GET["from"])], revisions[int(request.GET["to"])]
+        except (KeyError, ValueError):
+            messages.error(request, "Choose two revisions of this article to compare.")
+            return redirect("admin:articles_article_history", pk)
+        parts = [
+            ("Title", old.title, new.title),
+            ("Summary", old.summary, new.summary),
+            ("Text", old.body, new.body),
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Revision {old.number} compared with revision {new.number}",
+            "article": article,
+            "original": article,
+            "diffs": [
+                (
+                    name,
+                    revision_diff_table(a, b, f"Revision {old.number}", f"Revision {new.number}"),
+                )
+                for name, a, b in parts
+                if a != b
+            ],
+        }
+        return TemplateResponse(request, "admin/articles/article/diff.html", context)
+
+    def restore_view(self, request, pk, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        old = get_object_or_404(Revision, article=article, number=number)
+        revision = workflow.restore(article, old, user=request.user)
+        messages.success(
+            request,
+            f"The text of revision {number} is now draft revision {revision.number}. "
+            "It needs review before readers see it.",
+        )
+        return redirect("admin:articles_article_change", pk)
+
+    def preview_view(self, request, pk=None):
+        """Render unsaved text exactly as readers would get it, sanitized the same way."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = (
+            self._article_or_404(request, pk)
+            if pk
+            else Article(kind=request.POST.get("kind", "article"))
+        )
+        if pk is None and not self.has_add_permission(request):
+            raise PermissionDenied
+        rendered = render_markdown(request.POST.get("body", ""))
+        revision = Revision(
+            article=article,
+            number=0,
+            title=request.POST.get("title", ""),
+            summary=request.POST.get("summary", ""),
+            body_html=rendered.html,
+            toc_html=rendered.toc_html,
+            reading_minutes=rendered.reading_minutes,
+        )
+        template = "articles/page.html" if article.kind == "page" else "articles/article.html"
+        response = TemplateResponse(
+            request,
+            template,
+            {"article": article, "revision": revision, "preview": True, "unsaved_preview": True},
+        )
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    """The audit log: read-only for everyone."""
+
+    list_display = [
+        "created_at",
+        "article",
+        "revision_number",
+        "action",
+        "actor",
+        "from_state",
+        "to_state",
+        "note",
+    ]
+    list_filter = ["action"]
+    search_fields = ["note", "article__slug"]
+    list_select_related = ["article__latest_revision", "revision", "actor"]
+
+    @admin.display(description="Revision")
+    def revision_number(self, event):
+        return event.revision.number if event.revision else "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

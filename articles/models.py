@@ -196,7 +196,7 @@ class Article(models.Model):
 
     @property
     def workflow_state(self):
-        """One word for editors: the latest revision's review state, or the publication status."""
+        """For editors: the publication status, and where a pending draft stands in review."""
         latest = self.latest_revision
         if (
             self.status == Status.ARCHIVED
@@ -204,7 +204,22 @@ class Article(models.Model):
             or latest.state == RevisionState.PUBLISHED
         ):
             return Status(self.status).label
-        return RevisionState(latest.state).label
+        draft_state = RevisionState(latest.state).label
+        if self.status == Status.PUBLISHED:
+            return f"Published · revision {latest.number}: {draft_state.lower()}"
+        return draft_state
+
+    @property
+    def state_code(self):
+        """workflow_state as a short machine value, for the audit log."""
+        latest = self.latest_revision
+        if (
+            self.status == Status.ARCHIVED
+            or latest is None
+            or latest.state == RevisionState.PUBLISHED
+        ):
+            return self.status
+        return latest.state
 
 
 class Revision(models.Model):

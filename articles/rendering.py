@@ -6,6 +6,7 @@ keeps only the tags, attributes and URL schemes listed here.
 """
 
 import re
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -68,19 +69,26 @@ class _LinkPolicy(Filter):
             yield token
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allowed_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[_LinkPolicy],
-)
+# bleach's Cleaner is not thread-safe, so each thread builds its own once.
+_per_thread = threading.local()
+
+
+def _cleaner():
+    if not hasattr(_per_thread, "cleaner"):
+        _per_thread.cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=_allowed_attribute,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[_LinkPolicy],
+        )
+    return _per_thread.cleaner
 
 
 def sanitize_html(html):
     """Keep only the allowlisted markup of `html`."""
-    return _cleaner.clean(html)
+    return _cleaner().clean(html)
 
 
 class _NoRawHtml(Extension):

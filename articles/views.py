@@ -83,7 +83,8 @@ def person_detail(request, slug):
 
 
 def can_preview(user):
-    return user.is_active and user.is_staff and user.has_perm("articles.change_article")
+    # Everyone on the editorial team can read drafts: writers, reviewers and editors.
+    return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
 def _document(request, kind, slug):

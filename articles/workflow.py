@@ -234,7 +234,7 @@ def publish(article, *, user, at=None, change_summary="", material=False, until=
         )
     if until is not None and until <= at:
         raise WorkflowError("The unpublish time must be after the publish time.")
-    from_state = article.workflow_state
+    from_state = article.state_code
     if article.live_revision_id and article.live_revision_id != revision.pk:
         article.live_revision.state = RevisionState.PUBLISHED  # stays published, just not live
     revision.state = RevisionState.PUBLISHED
@@ -280,7 +280,7 @@ def _take_down(article, status, action, user, note):
         raise WorkflowError(
             f"Cannot {action}: the article is {Status(article.status).label.lower()}."
         )
-    from_state = article.workflow_state
+    from_state = article.state_code
     article.status = status
     article.unpublish_at = None
     article.save(update_fields=["status", "unpublish_at", "modified_at"])

@@ -18,9 +18,13 @@ workflow, the admin, the import command, a shell) is covered:
   second copy of the marking rules.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
+from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from articles.models import Article, Kind, Person, Revision, Status, Topic
 
@@ -115,14 +119,53 @@ def _user_saved(sender, update_fields=None, raw=False, created=False, **kwargs):
     refresh_everything()
 
 
+def next_change_without_a_save(now):
+    """What changes pages with no save: (the moment of the next scheduled publication
+    or unpublication, the next day a partnership starts or ends), each None if none."""
+    upcoming = Article.objects.filter(status=Status.PUBLISHED).aggregate(
+        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+        unpublish=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+    )
+    moments = [moment for moment in upcoming.values() if moment is not None]
+    return (min(moments) if moments else None), _next_partnership_change()
+
+
+def _next_partnership_change():
+    try:
+        from partners import registry
+    except ImportError:
+        return None
+    # A partner is active from active_from through active_until (state_on),
+    # so its links change on those two days' midnights.
+    today = timezone.localdate()
+    days = [
+        day
+        for partner in registry.all_partners()
+        for day in (
+            partner.active_from,
+            partner.active_until and partner.active_until + timedelta(days=1),
+        )
+        if day and day > today
+    ]
+    return min(days, default=None)
+
+
 def _connect_partner_registry():
     try:
+        from partners.models import AffiliatePartner
         from partners.registry import registry_changed
     except ImportError:
         return
-    registry_changed.connect(
-        lambda **kwargs: refresh_everything(), weak=False, dispatch_uid="pagecache-partners"
-    )
+    # The register announces its changes after commit; the model signals
+    # refresh at once as well, like every other change here.
+    registry_changed.connect(_partners_changed, dispatch_uid="pagecache-partners")
+    for signal in (post_save, post_delete):
+        signal.connect(_partners_changed, sender=AffiliatePartner, dispatch_uid="pagecache-partner")
+
+
+def _partners_changed(sender, raw=False, **kwargs):
+    if not raw:
+        refresh_everything()
 
 
 _connect_partner_registry()

@@ -9,7 +9,8 @@ the cache; a page is stored with the versions it was built under and served
 only while they are all unchanged. Refreshing a group writes a new version, so
 every page of it (all of a topic's list pages, say) is rebuilt on its next
 request. The versions are read in the same round trip as the page. A page also
-expires when the next scheduled publication or unpublication comes due.
+expires when the next scheduled publication or unpublication comes due, and
+on the day a partnership starts or ends.
 cache_invalidation.py decides which groups a change touches.
 
 Forms. A cached page must not carry one visitor's CSRF token to another: it is
@@ -26,13 +27,13 @@ import importlib
 import logging
 import re
 import time
+from datetime import datetime
 from functools import cache as memoize
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -81,7 +82,7 @@ def cached_page(name, query_params=()):
                 logger.warning("Page cache unavailable, serving uncached", exc_info=True)
                 return view(request, *args, **kwargs)
             entry = found.get(key)
-            if entry and entry["versions"] == versions and entry["expires_at"] > time.time():
+            if entry and entry["versions"] == versions and _is_fresh(entry):
                 _record_view(request, entry)
                 return _serve(request, entry, "hit")
             response = view(request, *args, **kwargs)
@@ -140,6 +141,12 @@ def _versions(groups, found):
     return tuple(found.get(key) for key in keys)
 
 
+def _is_fresh(entry):
+    if entry["expires_at"] <= time.time():
+        return False
+    return entry["stale_on_day"] is None or timezone.localdate() < entry["stale_on_day"]
+
+
 def _page_key(request, query_params):
     """The cache key of the requested page, or None when it must not be cached."""
     if request.method not in ("GET", "HEAD") or "preview" in request.GET:
@@ -178,7 +185,7 @@ def _entry(request, response, versions):
     body, tokens = _CSRF_INPUT.subn(rb"\1" + _CSRF_MARKER + rb"\2", response.content)
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not tokens:
         return None  # a token is in the page somewhere we cannot see: never share it
-    lifetime = min(settings.PAGE_CACHE_SECONDS, _seconds_until_next_scheduled_change())
+    lifetime, stale_on_day = _lifetime()
     if lifetime <= 0:
         return None
     return {
@@ -188,6 +195,7 @@ def _entry(request, response, versions):
         "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
         "versions": versions,
         "expires_at": time.time() + lifetime,
+        "stale_on_day": stale_on_day,
         "article_id": getattr(response, "article_id", None),
     }
 
@@ -214,19 +222,23 @@ def _serve(request, entry, outcome):
     return get_conditional_response(request, etag=entry["etag"], response=response)
 
 
-def _seconds_until_next_scheduled_change():
-    """Seconds until a scheduled publication or unpublication changes what readers see."""
-    from articles.models import Article, Status
+def _lifetime():
+    """(seconds a page stays valid, local day from which it is stale or None).
+
+    Pages change with no save at all when a scheduled publication comes due
+    or a partnership starts or ends (partners change by the day).
+    """
+    from .cache_invalidation import next_change_without_a_save
 
     now = timezone.now()
-    upcoming = Article.objects.filter(status=Status.PUBLISHED).aggregate(
-        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
-        unpublish=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
-    )
-    moments = [moment for moment in upcoming.values() if moment is not None]
-    if not moments:
-        return settings.PAGE_CACHE_SECONDS
-    return int((min(moments) - now).total_seconds())
+    moment, day = next_change_without_a_save(now)
+    seconds = settings.PAGE_CACHE_SECONDS
+    if moment is not None:
+        seconds = min(seconds, (moment - now).total_seconds())
+    if day is not None:
+        midnight = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+        seconds = min(seconds, (midnight - now).total_seconds())
+    return int(seconds), day
 
 
 @memoize

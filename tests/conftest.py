@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from partners import registry
 from tests import factories
 
 
@@ -13,6 +14,12 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_partner_register():
+    # Test transactions roll back without signals, so a cached register could outlive its test.
+    registry.forget()
 
 
 @pytest.fixture

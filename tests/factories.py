@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, Kind, Person, Topic
+from partners.models import AffiliatePartner
 
 _numbers = itertools.count(1)
 
@@ -61,3 +62,29 @@ def approve_and_publish(article, at=None, until=None):
 def published_article(slug=None, title="What mesotherapy is", at=None, **fields):
     at = at or timezone.now() - timezone.timedelta(days=1)
     return approve_and_publish(draft_article(slug=slug, title=title, **fields), at=at)
+
+
+def affiliate_partner(
+    name="Clinic Finder",
+    domains="partner.example",
+    disclosure="We earn a commission if you book through Clinic Finder.",
+    started_days_ago=30,
+    ends_in_days=None,
+    **fields,
+):
+    """A partner saved as the admin saves it: validated and normalized first."""
+    today = timezone.localdate()
+    partner = AffiliatePartner(
+        name=name,
+        slug=fields.pop("slug", f"partner-{next(_numbers)}"),
+        domains=domains,
+        disclosure=disclosure,
+        active_from=today - timezone.timedelta(days=started_days_ago),
+        active_until=(
+            None if ends_in_days is None else today + timezone.timedelta(days=ends_in_days)
+        ),
+        **fields,
+    )
+    partner.full_clean()
+    partner.save()
+    return partner

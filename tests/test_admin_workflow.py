@@ -1,0 +1,289 @@
+"""The editors' screens: what each role is offered, and that the admin cannot bend the rules."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, Person, RevisionState
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def action_url(article, action):
+    return reverse("admin:articles_article_workflow", args=[article.pk, action])
+
+
+def form_data(article, **text):
+    latest = article.latest_revision
+    return {
+        "kind": article.kind,
+        "slug": article.slug,
+        "topic": article.topic_id or "",
+        "author": article.author_id or "",
+        "order": article.order,
+        "review_interval_months": article.review_interval_months,
+        "title": text.get("title", latest.title),
+        "summary": text.get("summary", latest.summary),
+        "body": text.get("body", latest.body),
+        "based_on": text.get("based_on", latest.pk),
+        "_continue": "1",
+    }
+
+
+def test_writer_creates_an_article_as_a_draft_revision(client, writer):
+    topic, person = factories.topic(), factories.person()
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "kind": "article",
+            "slug": "new-one",
+            "topic": topic.pk,
+            "author": person.pk,
+            "order": 1,
+            "review_interval_months": 12,
+            "title": "A new article",
+            "summary": "What it covers.",
+            "body": "## Heading\n\nText.",
+            "_save": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(slug="new-one")
+    assert article.latest_revision.title == "A new article"
+    assert article.latest_revision.created_by == writer
+    assert article.live_revision is None
+    assert client.get("/guide/new-one/", {"x": 1}).status_code in (200, 404)
+
+
+@pytest.mark.parametrize(
+    ("role", "state", "offered", "not_offered"),
+    [
+        ("writer", "draft", ["Submit for review"], ["Approve", "Publish", "Attest medical review"]),
+        (
+            "medical_reviewer",
+            "in_review",
+            ["Approve", "Request changes", "Attest medical review"],
+            ["Publish", "Submit for review"],
+        ),
+        (
+            "editor",
+            "in_review",
+            ["Approve", "Request changes"],
+            ["Attest medical review", "Publish"],
+        ),
+        ("editor", "approved", ["Publish", "Archive"], ["Approve", "Unpublish"]),
+        ("writer", "approved", [], ["Publish", "Approve"]),
+    ],
+)
+def test_workflow_buttons_follow_role_and_state(
+    client, request, other_writer, role, state, offered, not_offered
+):
+    user = request.getfixturevalue(role)
+    article = factories.draft_article(user=other_writer)
+    if state in {"in_review", "approved"}:
+        workflow.transition(article, workflow.SUBMIT, user=other_writer)
+    if state == "approved":
+        workflow.system_approve(
+            article, Article.objects.get(pk=article.pk).latest_revision, note=""
+        )
+    client.force_login(user)
+    html = client.get(change_url(article)).content.decode()
+    for label in offered:
+        assert f">{label}</button>" in html, label
+    for label in not_offered:
+        assert f">{label}</button>" not in html, label
+
+
+def test_a_crafted_post_cannot_publish_for_a_writer(client, writer, other_writer):
+    article = factories.draft_article(user=other_writer)
+    workflow.transition(article, workflow.SUBMIT, user=other_writer)
+    workflow.system_approve(article, Article.objects.get(pk=article.pk).latest_revision, note="")
+    client.force_login(writer)
+    response = client.post(action_url(article, "publish"), follow=True)
+    assert "Publish: not done" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).live_revision is None
+
+
+def test_the_whole_story_through_the_admin(client, writer, medical_reviewer, editor):
+    article = factories.draft_article(user=writer, title="Story")
+    client.force_login(writer)
+    client.post(action_url(article, "submit"))
+    client.force_login(medical_reviewer)
+    response = client.post(action_url(article, "request_changes"), {"note": ""}, follow=True)
+    assert "needs a note" in response.content.decode()
+    client.post(action_url(article, "request_changes"), {"note": "Add the trial."})
+    assert (
+        Article.objects.get(pk=article.pk).latest_revision.state == RevisionState.CHANGES_REQUESTED
+    )
+
+    client.force_login(writer)
+    article.refresh_from_db()
+    client.post(change_url(article), form_data(article, body="Now with the trial."))
+    client.post(action_url(article, "submit"))
+    client.force_login(medical_reviewer)
+    response = client.post(action_url(article, "approve"), follow=True)
+    assert "is approved" in response.content.decode()
+
+    client.force_login(editor)
+    response = client.post(
+        action_url(article, "publish"),
+        {"change_summary": "First version.", "material": "on"},
+        follow=True,
+    )
+    assert "readers see it now" in response.content.decode()
+    client.logout()
+    assert "Now with the trial." in client.get(article.get_absolute_url()).content.decode()
+    live = Article.objects.get(pk=article.pk).live_revision
+    assert live.change_summary == "First version." and live.change_is_material
+
+
+def test_a_stale_save_is_refused_with_a_diff_and_the_text_kept(client, writer, other_writer):
+    article = factories.draft_article(user=writer, body="Original text.")
+    stale = form_data(article, body="My careful rewrite.")
+    client.force_login(other_writer)
+    client.post(change_url(article), form_data(article, body="Their quick fix."))
+
+    client.force_login(writer)
+    response = client.post(change_url(article), stale)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your text was not saved" in html
+    assert "My careful rewrite." in html  # still in the form
+    assert "Their&nbsp;quick&nbsp;fix." in html  # shown in the diff (difflib keeps spaces)
+    assert Article.objects.get(pk=article.pk).latest_revision.body == "Their quick fix."
+
+    # The re-rendered form is based on the current revision, so saving the merge works.
+    article.refresh_from_db()
+    merged = form_data(article, body="Merged text.")
+    client.post(change_url(article), merged)
+    assert Article.objects.get(pk=article.pk).latest_revision.body == "Merged text."
+
+
+def test_history_diff_and_restore(client, editor):
+    article = factories.draft_article(user=editor, body="alpha words")
+    workflow.save_draft(article, user=editor, title="t", summary="s", body="beta words")
+    client.force_login(editor)
+    history = client.get(
+        reverse("admin:articles_article_history", args=[article.pk])
+    ).content.decode()
+    assert "Restore as new draft" in history and "edit" in history
+    diff = client.get(
+        reverse("admin:articles_article_diff", args=[article.pk]), {"from": 1, "to": 2}
+    )
+    assert "alpha" in diff.content.decode() and "beta" in diff.content.decode()
+    client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    latest = Article.objects.get(pk=article.pk).latest_revision
+    assert latest.number == 3 and latest.body == "alpha words" and latest.origin == "restore"
+
+
+def test_unsaved_preview_uses_the_reader_template_and_the_sanitizer(client, writer):
+    article = factories.draft_article(user=writer)
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_preview", args=[article.pk]),
+        {"title": "Preview title", "summary": "s", "body": "## Part\n\n<script>alert(1)</script>"},
+    )
+    html = response.content.decode()
+    assert "Preview of unsaved text" in html and "Preview title" in html
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert 'class="disclosure-banner"' in html
+    assert "no-cache" in response["Cache-Control"]
+    assert Article.objects.get(pk=article.pk).revisions.count() == 1
+
+
+def test_medical_review_line_shows_only_for_the_attested_live_revision(
+    client, writer, medical_reviewer, editor
+):
+    person = Person.objects.create(
+        slug="dr-test", name="Dr Test Person", credentials="MD", user=medical_reviewer
+    )
+    article = factories.draft_article(user=writer, slug="reviewed")
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    workflow.attest_medical_review(
+        article, Article.objects.get(pk=article.pk).latest_revision, user=medical_reviewer
+    )
+    workflow.transition(article, workflow.APPROVE, user=medical_reviewer)
+    workflow.publish(article, user=editor)
+    html = client.get("/guide/reviewed/").content.decode()
+    assert f"Medically reviewed by {person.name}, MD on" in html
+
+    workflow.save_draft(article, user=writer, title="t", summary="s", body="new")
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    workflow.transition(article, workflow.APPROVE, user=editor)
+    workflow.publish(article, user=editor)
+    html = client.get("/guide/reviewed/").content.decode()
+    assert "Medically reviewed" not in html
+    assert "Last reviewed by the MesoGuide editorial team on" in html
+
+
+def test_changelist_filters_by_state_and_review_due(client, editor):
+    overdue = factories.published_article(slug="overdue", title="Overdue one")
+    Article.objects.filter(pk=overdue.pk).update(
+        review_due_at=timezone.now() - timezone.timedelta(days=3)
+    )
+    factories.draft_article(slug="fresh", title="Fresh draft")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_changelist")
+    html = client.get(url, {"review": "overdue"}).content.decode()
+    assert "Overdue one" in html and "Fresh draft" not in html
+    html = client.get(url, {"state": "draft"}).content.decode()
+    assert "Fresh draft" in html and "Overdue one" not in html
+    assert "Overdue since" in client.get(url).content.decode()
+
+
+def test_dashboard_and_review_due_command_list_overdue_articles(client, editor, medical_reviewer):
+    article = factories.published_article(slug="due", title="Due for review")
+    Article.objects.filter(pk=article.pk).update(
+        review_due_at=timezone.now() - timezone.timedelta(days=1)
+    )
+    client.force_login(editor)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Due for review" in index and "overdue since" in index
+    assert "Editors’ guide" in index
+    assert "Four eyes" in client.get(reverse("editors_guide")).content.decode()
+
+    medical_reviewer.email = "reviewer@example.org"
+    medical_reviewer.save()
+    from io import StringIO
+
+    out = StringIO()
+    call_command("review_due", "--email", stdout=out)
+    assert "Due for review" in out.getvalue()
+    assert mail.outbox and mail.outbox[0].to == ["reviewer@example.org"]
+
+
+def test_published_articles_cannot_be_deleted(client, editor):
+    article = factories.published_article()
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_readers_of_the_admin_need_staff_rights(client):
+    article = factories.draft_article()
+    response = client.get(change_url(article))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_writers_cannot_change_the_byline_of_a_live_article(client, writer):
+    article = factories.published_article()
+    other = Person.objects.create(slug="someone-else", name="Someone Else")
+    client.force_login(writer)
+    data = form_data(article, body="Edited text.")
+    data["author"] = other.pk
+    client.post(change_url(article), data)
+    article.refresh_from_db()
+    assert article.author.slug == "editorial-team"
+    assert article.latest_revision.body == "Edited text."
