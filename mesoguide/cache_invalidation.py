@@ -8,7 +8,8 @@ workflow, the admin, the import command, a shell) is covered:
   topic's pages and its author's page, before and after the change.
   Saving a draft, or any change to a document that is not published before
   or after it, changes nothing readers see and refreshes nothing.
-- A site page: every page, since the footer of every page lists site pages.
+- A site page: every page, since the footer of every page lists site pages
+  (and the cached footer links themselves, footer.py).
 - A live revision gaining its medical review line: that document's pages.
 - Topics, people and user names appear in breadcrumbs, bylines and review
   lines across the site; they change rarely, so every page is refreshed.
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from articles.models import Article, Kind, Person, Revision, Status, Topic
 
+from . import footer
 from .pagecache import page_group, refresh, refresh_everything
 
 # Article fields that change nothing a reader sees.
@@ -56,6 +58,8 @@ def article_groups(article):
 
 def refresh_article(article):
     refresh(*article_groups(article))
+    if article.kind == Kind.PAGE:
+        footer.forget()
 
 
 def _is_public_change(update_fields):
@@ -82,6 +86,8 @@ def _article_saved(sender, instance, update_fields=None, raw=False, **kwargs):
     # A document that was not published and still is not shows nowhere.
     if before or after:
         refresh(*dict.fromkeys([*before, *after]))
+        if instance.kind == Kind.PAGE:
+            footer.forget()
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="pagecache-article-deleted")

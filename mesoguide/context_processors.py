@@ -1,16 +1,13 @@
 from django.conf import settings
 
-from articles.models import Article
+from .footer import footer_links
 
 
 def site(request):
     """What every page's shared parts need: the footer's site pages and the canonical URL."""
     origin = settings.SITE_URL.rstrip("/") or f"{request.scheme}://{request.get_host()}"
-    footer_pages = (
-        Article.objects.published().site_pages().select_related("live_revision").order_by("order")
-    )
     return {
         "site_name": settings.SITE_NAME,
         "canonical_url": origin + request.path,
-        "footer_pages": footer_pages,
+        "footer_links": footer_links(),
     }

@@ -27,15 +27,16 @@ import importlib
 import logging
 import re
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache as memoize
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -58,46 +59,73 @@ def page_group(name, slug=None):
     return name if slug is None else f"{name}:{slug}"
 
 
+@dataclass(frozen=True)
+class CachedPage:
+    name: str
+    query_params: tuple
+
+
 def cached_page(name, query_params=()):
-    """Serve the decorated view's page to anonymous GETs from the page cache.
+    """Mark a view whose page anonymous readers get from the page cache.
 
     `name` and the view's `slug` argument make the page's group. `query_params`
     are the query parameters the page depends on (e.g. "page"); any other
     parameter is ignored, so it can neither change the page nor bypass the cache.
     """
 
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not settings.PAGE_CACHE_SECONDS:
-                return view(request, *args, **kwargs)
-            key = _page_key(request, query_params)
-            if key is None or _is_personal(request):
-                return _private(view(request, *args, **kwargs))
-            groups = [EVERY_PAGE, page_group(name, kwargs.get("slug"))]
-            try:
-                found = cache.get_many([key, *(_VERSION_PREFIX + group for group in groups)])
-                versions = _versions(groups, found)
-            except Exception:
-                logger.warning("Page cache unavailable, serving uncached", exc_info=True)
-                return view(request, *args, **kwargs)
-            entry = found.get(key)
-            if entry and entry["versions"] == versions and _is_fresh(entry):
-                _record_view(request, entry)
-                return _serve(request, entry, "hit")
-            response = view(request, *args, **kwargs)
-            entry = _entry(request, response, versions)
-            if entry is None:
-                return response
-            try:
-                cache.set(key, entry, timeout=int(entry["expires_at"] - time.time()) + 1)
-            except Exception:
-                logger.warning("Page cache unavailable, page not stored", exc_info=True)
-            return _serve(request, entry, "miss")
+    def mark(view):
+        view.cached_page = CachedPage(name, tuple(query_params))
+        return view
 
-        return wrapper
+    return mark
 
-    return decorator
+
+class PageCacheMiddleware:
+    """Serves marked pages from the cache, early in the middleware stack.
+
+    It runs after the CSRF middleware (which reads and sets the visitor's
+    token cookie) and after the middleware that add headers to every response,
+    but before authentication, messages and the view: a hit costs at most one
+    round trip to the shared cache and no database query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        page = _marked_page(request)
+        if page is None or not settings.PAGE_CACHE_SECONDS:
+            return self.get_response(request)
+        spec, slug = page
+        key = _page_key(request, spec.query_params)
+        if key is None or _is_personal(request):
+            return _private(self.get_response(request))
+        entry = _local_copies.get(key)
+        if entry is not None and _is_fresh(entry):
+            _record_view(request, entry)
+            return _serve(request, entry, "hit")
+        groups = [EVERY_PAGE, page_group(spec.name, slug)]
+        try:
+            found = cache.get_many([key, *(_VERSION_PREFIX + group for group in groups)])
+            versions = _versions(groups, found)
+        except Exception:
+            logger.warning("Page cache unavailable, serving uncached", exc_info=True)
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry and entry["versions"] == versions and _is_fresh(entry):
+            _local_copies.keep(key, entry)
+            _record_view(request, entry)
+            return _serve(request, entry, "hit")
+        response = self.get_response(request)
+        entry = _entry(request, response, versions)
+        if entry is None:
+            return response
+        try:
+            cache.set(key, entry, timeout=int(entry["expires_at"] - time.time()) + 1)
+        except Exception:
+            logger.warning("Page cache unavailable, page not stored", exc_info=True)
+        _local_copies.keep(key, entry)
+        return _serve(request, entry, "miss")
 
 
 def refresh(*groups):
@@ -108,8 +136,9 @@ def refresh(*groups):
     A cache error is logged, never raised: publishing must not fail on it.
     """
     _write_new_versions(groups)
+    _local_copies.forget()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _write_new_versions(groups))
+        transaction.on_commit(lambda: (_write_new_versions(groups), _local_copies.forget()))
 
 
 def refresh_everything():
@@ -117,6 +146,44 @@ def refresh_everything():
 
 
 # --- Inside ------------------------------------------------------------------------
+
+
+class _LocalCopies:
+    """This process's copies of pages it recently read from the shared cache.
+
+    A copy is served without asking the shared cache for at most
+    PAGE_CACHE_LOCAL_SECONDS: that round trip costs more than the rest of a
+    hit. So another process may serve a refreshed page up to that long after
+    the change; the process that made the change forgets its copies at once.
+    """
+
+    LIMIT = 500  # pages; about 15 MB of HTML at most
+
+    def __init__(self):
+        self._copies = {}
+
+    def get(self, key):
+        copy = self._copies.get(key)
+        if copy is None or time.monotonic() - copy[1] > settings.PAGE_CACHE_LOCAL_SECONDS:
+            return None
+        return copy[0]
+
+    def keep(self, key, entry):
+        if settings.PAGE_CACHE_LOCAL_SECONDS <= 0:
+            return
+        if len(self._copies) >= self.LIMIT:
+            self._copies = {}
+        self._copies[key] = (entry, time.monotonic())
+
+    def forget(self):
+        self._copies = {}
+
+
+_local_copies = _LocalCopies()
+
+
+def forget_local_copies():
+    _local_copies.forget()
 
 
 def _write_new_versions(groups):
@@ -147,9 +214,21 @@ def _is_fresh(entry):
     return entry["stale_on_day"] is None or timezone.localdate() < entry["stale_on_day"]
 
 
+def _marked_page(request):
+    """(CachedPage, slug) when the request is for a page marked with cached_page."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    spec = getattr(match.func, "cached_page", None)
+    return None if spec is None else (spec, match.kwargs.get("slug"))
+
+
 def _page_key(request, query_params):
     """The cache key of the requested page, or None when it must not be cached."""
-    if request.method not in ("GET", "HEAD") or "preview" in request.GET:
+    if "preview" in request.GET:
         return None
     parts = []
     for param in query_params:
@@ -159,7 +238,9 @@ def _page_key(request, query_params):
         if not (value.isdigit() and len(value) <= 6):
             return None  # odd values are rendered, not stored
         parts.append(f"{param}={value}")
-    return _PAGE_PREFIX + request.path + ("?" + "&".join(parts) if parts else "")
+    # The host too: pages rendered for one host name link to that host.
+    page = request.get_host() + request.path + ("?" + "&".join(parts) if parts else "")
+    return _PAGE_PREFIX + page
 
 
 def _is_personal(request):

@@ -14,7 +14,9 @@ from functools import cache
 from pathlib import Path
 
 import django.contrib.admin
+from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.urls import reverse
 
@@ -53,11 +55,29 @@ def _admin_prefix():
     return reverse("admin:index")
 
 
+@cache
+def _policy_header(admin):
+    return build_policy(config=admin_policy() if admin else None)
+
+
 class SiteCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware with the admin's policy, and the two fixed policies
+    built once rather than on every response (it is on the page cache's hot path)."""
+
+    def process_response(self, request, response):
+        customised = any(
+            getattr(response, attribute, None) is not None
+            for attribute in ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+        ) or (settings.DEBUG and response.status_code in (404, 500))  # Django's debug pages
+        if customised or getattr(request, "_csp_nonce", None) or HEADER in response:
+            return super().process_response(request, response)
+        response[HEADER] = _policy_header(request.path_info.startswith(_admin_prefix()))
+        return response
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith(_admin_prefix()):
-            parts.config = admin_policy()
+            parts.config = parts.config or admin_policy()
         return parts
 
 

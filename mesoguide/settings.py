@@ -59,15 +59,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mesoguide.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "mesoguide.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "mesoguide.post_limits.PublicPostLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoguide.security_headers.SiteCSPMiddleware",
+    # Everything above also applies to pages served from the page cache;
+    # what follows runs only when a page is built.
+    "mesoguide.pagecache.PageCacheMiddleware",
+    "mesoguide.outage.DatabaseOutageMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     # django-axes must come last: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,6 +122,8 @@ CACHES = {
 }
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="mesoguide")
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's backend, reusing its Redis client objects (mesoguide/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "mesoguide.redis_cache.SharedClientRedisCache"
     # A Redis outage must slow no request down by more than a moment.
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
@@ -250,6 +255,10 @@ PUBLIC_POST_WINDOW = env.int("PUBLIC_POST_WINDOW", default=600)
 # Anonymous GETs of home, topic and article pages are kept in the shared cache
 # and refreshed on publish (mesoguide/pagecache.py). 0 turns the cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
+# How long each app process may serve its own copy of a cached page without
+# asking the shared cache (saves a Redis round trip per request). Another
+# process sees a refreshed page at most this much later.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=0 if DEBUG else 1.0)
 # How long a CDN may keep a page without a form token (s-maxage). Pages are
 # never purged from a CDN, so this bounds how long an unpublished page lingers.
 CDN_CACHE_SECONDS = env.int("CDN_CACHE_SECONDS", default=300)

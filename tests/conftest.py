@@ -66,6 +66,10 @@ def _empty_cache():
     # Cached pages and rate-limit counters must not leak from one test to the next.
     from django.core.cache import cache
 
+    from mesoguide.pagecache import forget_local_copies
+
     cache.clear()
+    forget_local_copies()
     yield
     cache.clear()
+    forget_local_copies()
