@@ -35,6 +35,8 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# No run-time control socket: workers are managed by signals and restarts.
+control_socket_disable = True
 # Proxies allowed to set X-Forwarded-Proto for gunicorn itself; Django decides
 # HTTPS from SECURE_PROXY_SSL_HEADER.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -1,14 +1,15 @@
 """`make bench`: how fast is one machine? Prints one table from one run.
 
 Sets up a throwaway production site (DEBUG off, SQLite in a temporary
-directory unless BENCH_DATABASE_URL is given, the Redis cache), starts
-gunicorn on 127.0.0.1 and measures with wrk, all with the same load:
+directory unless BENCH_DATABASE_URL is given, the Redis cache), starts two
+gunicorns on 127.0.0.1 with gunicorn.conf.py (one with the page cache, one
+with PAGE_CACHE_SECONDS=0: the public site itself offers no way round its
+cache) and measures with wrk, all with the same load:
 
 - a static file served by whitenoise (the baseline),
 - an article page from the page cache,
-- the home page (from the page cache),
-- an article page uncached (a second gunicorn with PAGE_CACHE_SECONDS=0:
-  the public site offers no way round its cache),
+- the home page from the page cache,
+- an article page uncached,
 - the home page uncached, for reference.
 
 Requests go over plain HTTP with X-Forwarded-Proto: https, as from a
@@ -16,8 +17,9 @@ TLS-terminating proxy. It prints requests/s, p50 and p99 per URL and each
 as a ratio to the static file, and exits non-zero if any request failed.
 
 Environment: BENCH_CACHE_URL (default redis://127.0.0.1:6379/15),
-BENCH_DATABASE_URL, BENCH_PORT (default: any free port), BENCH_DURATION
-(seconds, default 10), BENCH_CONNECTIONS (16), BENCH_THREADS (2),
+BENCH_DATABASE_URL, BENCH_PORT (default: any free port; the uncached server
+takes the next one), BENCH_ROUNDS (3), BENCH_DURATION (seconds per URL and
+round, 5), BENCH_CONNECTIONS (16), BENCH_THREADS (2),
 BENCH_SYNTHETIC_ARTICLES (extra articles, default 0), WEB_CONCURRENCY
 (gunicorn workers), BENCH_STRICT=1 (also fail when a target is missed).
 """
@@ -142,7 +144,7 @@ class Gunicorn:
 
 
 def wrk(base, name, path):
-    duration = env_setting("BENCH_DURATION", "10")
+    duration = env_setting("BENCH_DURATION", "5")
     connections = env_setting("BENCH_CONNECTIONS", "16")
     threads = env_setting("BENCH_THREADS", "2")
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
@@ -228,37 +230,59 @@ def check_targets(results):
     return missed
 
 
+def median_result(runs):
+    def middle(values):
+        return sorted(values)[len(values) // 2]
+
+    return Result(
+        name=runs[0].name,
+        path=runs[0].path,
+        requests_per_second=middle([r.requests_per_second for r in runs]),
+        p50_ms=middle([r.p50_ms for r in runs]),
+        p99_ms=middle([r.p99_ms for r in runs]),
+        requests=sum(r.requests for r in runs),
+        errors=sum(r.errors for r in runs),
+    )
+
+
 def main():
     if shutil.which("wrk") is None:
         raise SystemExit("make bench needs wrk (Debian/Ubuntu: apt-get install wrk).")
     workdir = Path(tempfile.mkdtemp(prefix="mesoguide-bench-"))
     environment = site_environment(workdir)
     port = int(env_setting("BENCH_PORT", str(free_port())))
+    rounds = int(env_setting("BENCH_ROUNDS", "3"))
     prepare_site(environment)
-    log = (workdir / "gunicorn.log").open("w")
-    results = []
-    try:
-        with Gunicorn(environment, port, log) as server:
-            static = static_path(server.base)
-            warm_up(server.base, [static, ARTICLE, "/"], {ARTICLE: "hit", "/": "hit"})
-            print(f"Measuring on {server.base} with wrk ...", flush=True)
-            results.append(wrk(server.base, "static file", static))
-            results.append(wrk(server.base, "article (cached)", ARTICLE))
-            results.append(wrk(server.base, "home (cached)", "/"))
-        uncached = {**environment, "PAGE_CACHE_SECONDS": "0"}
-        with Gunicorn(uncached, port, log) as server:
-            warm_up(server.base, [ARTICLE, "/"], {})
-            results.append(wrk(server.base, "article (uncached)", ARTICLE))
-            results.append(wrk(server.base, "home (uncached)", "/"))
-    finally:
-        log.close()
+    uncached_environment = {**environment, "PAGE_CACHE_SECONDS": "0"}
+    runs = {}
+    with (
+        (workdir / "gunicorn.log").open("w") as log,
+        Gunicorn(environment, port, log) as cached,
+        Gunicorn(uncached_environment, port + 1, log) as uncached,
+    ):
+        static = static_path(cached.base)
+        plan = [
+            ("static file", cached.base, static),
+            ("article (cached)", cached.base, ARTICLE),
+            ("home (cached)", cached.base, "/"),
+            ("article (uncached)", uncached.base, ARTICLE),
+            ("home (uncached)", uncached.base, "/"),
+        ]
+        warm_up(cached.base, [static, ARTICLE, "/"], {ARTICLE: "hit", "/": "hit"})
+        warm_up(uncached.base, [ARTICLE, "/"], {})
+        print(f"Measuring with wrk, {rounds} rounds, each URL in turn ...", flush=True)
+        # Rounds, each URL in turn, and the median of each: a busy moment on
+        # the machine then spoils one sample, not one row.
+        for _ in range(rounds):
+            for name, base, path in plan:
+                runs.setdefault(name, []).append(wrk(base, name, path))
+    results = [median_result(samples) for samples in runs.values()]
     print_table(results)
-    cores = os.cpu_count()
     print(
-        f"\n{cores} cores, {environment['DATABASE_URL'].split(':')[0]}, "
-        f"{environment['CACHE_URL'].split(':')[0]} cache, wrk -t{env_setting('BENCH_THREADS', '2')} "
-        f"-c{env_setting('BENCH_CONNECTIONS', '16')} -d{env_setting('BENCH_DURATION', '10')}s; "
-        f"gunicorn log: {workdir / 'gunicorn.log'}"
+        f"\n{os.cpu_count()} cores; {environment['DATABASE_URL'].split(':')[0]}, "
+        f"{environment['CACHE_URL'].split(':')[0]} cache; medians of {rounds} rounds of wrk "
+        f"-t{env_setting('BENCH_THREADS', '2')} -c{env_setting('BENCH_CONNECTIONS', '16')} "
+        f"-d{env_setting('BENCH_DURATION', '5')}s per URL; gunicorn log: {workdir / 'gunicorn.log'}"
     )
     missed = check_targets(results)
     for line in missed:

@@ -30,13 +30,14 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache as memoize
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -218,8 +219,13 @@ def _marked_page(request):
     """(CachedPage, slug) when the request is for a page marked with cached_page."""
     if request.method not in ("GET", "HEAD"):
         return None
+    return _resolve_marked_page(get_urlconf() or settings.ROOT_URLCONF, request.path_info)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_marked_page(urlconf, path):
     try:
-        match = resolve(request.path_info)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
     spec = getattr(match.func, "cached_page", None)
@@ -282,21 +288,29 @@ def _entry(request, response, versions):
 
 
 def _serve(request, entry, outcome):
+    # Headers are written directly: this is the hot path of the whole site.
     body = entry["body"]
     if entry["has_form"]:
         # This visitor's own token; get_token also sets their CSRF cookie.
         body = body.replace(_CSRF_MARKER, get_token(request).encode())
-    response = HttpResponse(body)
-    for header, value in entry["headers"].items():
-        response[header] = value
-    response["ETag"] = entry["etag"]
-    response["X-Page-Cache"] = outcome
-    if entry["has_form"]:
         # The page carries this visitor's token: no shared cache may keep it.
-        patch_cache_control(response, private=True, no_cache=True)
+        cache_control = "private, no-cache"
     else:
-        cdn_seconds = min(settings.CDN_CACHE_SECONDS, int(entry["expires_at"] - time.time()))
-        patch_cache_control(response, public=True, max_age=0, s_maxage=max(cdn_seconds, 0))
+        cdn_seconds = max(
+            0, min(settings.CDN_CACHE_SECONDS, int(entry["expires_at"] - time.time()))
+        )
+        cache_control = f"public, max-age=0, s-maxage={cdn_seconds}"
+    response = HttpResponse(
+        body,
+        headers={
+            **entry["headers"],
+            "ETag": entry["etag"],
+            "Cache-Control": cache_control,
+            "X-Page-Cache": outcome,
+        },
+    )
+    if "HTTP_IF_NONE_MATCH" not in request.META:
+        return response
     if entry["has_form"] and settings.CSRF_COOKIE_NAME not in request.COOKIES:
         # The browser's copy holds a token for a cookie it no longer has.
         return response
