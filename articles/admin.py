@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
+from discovery.admin import RelatedArticleInline
+
 from . import workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
 from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, Topic
@@ -97,6 +99,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleEditForm
+    inlines = [RelatedArticleInline]
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "title_column",

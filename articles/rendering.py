@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import bleach
 import markdown
 from bleach.html5lib_shim import Filter
+from django.utils.html import escape
 from markdown.extensions import Extension
 
 from .readability import word_count as prose_word_count
@@ -133,3 +134,26 @@ def render_markdown(text):
         word_count=words,
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
     )
+
+
+# Links readers post are theirs, not ours: search engines must not read them
+# as our endorsement, and the target page gets no handle on ours.
+COMMENT_LINK_REL = "ugc nofollow noopener"
+
+
+def _comment_link(attrs, new=False):
+    href = attrs.get((None, "href"), "")
+    if not re.match(r"^https?://", href, re.IGNORECASE):
+        return None  # leave it as text
+    attrs[(None, "rel")] = COMMENT_LINK_REL
+    return attrs
+
+
+def render_comment(text):
+    """A reader's plain text as safe HTML: escaped, paragraphs kept, web addresses linked."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+    html = "".join(
+        "<p>" + "<br>".join(escape(line) for line in p.splitlines()) + "</p>" for p in paragraphs
+    )
+    html = bleach.linkify(html, callbacks=[_comment_link], parse_email=False)
+    return sanitize_html(html)

@@ -45,6 +45,18 @@ ROLE_PERMISSIONS = {
         "partners.view_affiliatepartner",
         "partners.add_affiliatepartner",
         "partners.change_affiliatepartner",
+        # Editors moderate readers' comments (approve or reject, never rewrite)
+        # and curate the picks and related articles.
+        "discussion.view_comment",
+        "discussion.change_comment",
+        "discovery.view_editorspick",
+        "discovery.add_editorspick",
+        "discovery.change_editorspick",
+        "discovery.delete_editorspick",
+        "discovery.view_relatedarticle",
+        "discovery.add_relatedarticle",
+        "discovery.change_relatedarticle",
+        "discovery.delete_relatedarticle",
     ],
 }
 

@@ -12,12 +12,17 @@ from itertools import groupby
 from django.core.paginator import Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from mesoguide.origin import absolute_url
 from mesoguide.pagecache import cached_page
+from readership.counting import record_view
 
+from . import search as site_search
 from .models import Article, Kind, Person, Topic
 
 # Articles per topic on the home page; the topic page lists them all.
@@ -108,6 +113,8 @@ def _document(request, kind, slug):
 
 def _render_document(request, template, kind, slug, extra=None):
     article, revision, preview = _document(request, kind, slug)
+    if kind == Kind.ARTICLE and not preview:
+        record_view(request, article.pk)  # before rendering, so the count includes this visit
     context = {"article": article, "revision": revision, "preview": preview, **(extra or {})}
     response = render(request, template, context)
     if preview:
@@ -126,3 +133,44 @@ def article_detail(request, slug):
 @cached_page("page")
 def page_detail(request, slug):
     return _render_document(request, "articles/page.html", Kind.PAGE, slug)
+
+
+def article_changes(request, slug):
+    """The public change log: every published revision of a live article, newest first."""
+    published = Article.objects.published().guide_articles().with_live_text()
+    article = get_object_or_404(published, slug=slug)
+    changes = article.revisions.filter(
+        published_at__isnull=False, published_at__lte=timezone.now()
+    ).order_by("-published_at", "-number")
+    return render(request, "articles/changes.html", {"article": article, "changes": changes})
+
+
+SEARCH_PAGE_SIZE = 10
+
+
+def search(request):
+    query, problem = site_search.clean_query(request.GET.get("q", ""))
+    context = {"query": query, "problem": problem, "max_length": site_search.MAX_QUERY_LENGTH}
+    if problem is None:
+        page = Paginator(site_search.search(query), SEARCH_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context["page"] = page
+        context["results"] = site_search.results(page.object_list, query)
+    return render(request, "articles/search.html", context)
+
+
+def robots_txt(request):
+    sitemap = absolute_url(reverse("sitemap"), request)
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Disallow: {reverse('search')}",
+        f"Disallow: {reverse('newsletter:subscribe')}",
+        "",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

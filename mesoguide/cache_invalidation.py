@@ -5,9 +5,16 @@ workflow, the admin, the import command, a shell) is covered:
 
 - A guide article whose public side changes (published, unpublished, archived,
   new live text, moved, scheduled ...): its own page, the home page, its
-  topic's pages and its author's page, before and after the change.
+  topic's pages, its author's page, and the article pages whose "more to
+  read" may list it (those of its topic, which are topped up from it, and
+  those whose editors chose it), the feeds and the sitemap, before and after
+  the change. An editors'
+  pick is on the home page and beside every article: every page.
   Saving a draft, or any change to a document that is not published before
   or after it, changes nothing readers see and refreshes nothing.
+- Comments: approving, rejecting or deleting one refreshes its article's
+  page (a new comment awaits moderation and shows nowhere).
+- Editors' picks: every page; a hand-chosen related article: that page.
 - A site page: every page, since the footer of every page lists site pages
   (and the cached footer links themselves, footer.py).
 - A live revision gaining its medical review line: that document's pages.
@@ -30,7 +37,7 @@ from django.utils import timezone
 from articles.models import Article, Kind, Person, Revision, Status, Topic
 
 from . import footer
-from .pagecache import page_group, refresh, refresh_everything
+from .pagecache import EVERY_PAGE, page_group, refresh, refresh_everything
 
 # Article fields that change nothing a reader sees.
 _EDITORIAL_ONLY_FIELDS = {
@@ -46,14 +53,40 @@ _EDITORIAL_ONLY_FIELDS = {
 
 def article_groups(article):
     """The page groups showing this document."""
-    if article.kind == Kind.PAGE:
-        return [page_group("*")]
-    groups = [page_group("article", article.slug), page_group("home")]
+    if article.kind == Kind.PAGE or _is_editors_pick(article):
+        return [EVERY_PAGE]
+    groups = [
+        page_group("article", article.slug),
+        page_group("home"),
+        page_group("sitemap"),
+        page_group("feeds"),
+    ]
     if article.topic_id:
         groups.append(page_group("topic", article.topic.slug))
+        siblings = Article.objects.published().guide_articles().filter(topic_id=article.topic_id)
+        groups += [page_group("article", slug) for slug in siblings.values_list("slug", flat=True)]
     if article.author_id:
         groups.append(page_group("person", article.author.slug))
-    return groups
+    groups += [page_group("article", slug) for slug in _chosen_as_related_by(article)]
+    return list(dict.fromkeys(groups))
+
+
+def _is_editors_pick(article):
+    try:
+        from discovery.models import EditorsPick
+    except ImportError:
+        return False
+    return EditorsPick.objects.filter(article_id=article.pk).exists()
+
+
+def _chosen_as_related_by(article):
+    try:
+        from discovery.models import RelatedArticle
+    except ImportError:
+        return []
+    return RelatedArticle.objects.filter(related_id=article.pk).values_list(
+        "article__slug", flat=True
+    )
 
 
 def refresh_article(article):
@@ -156,6 +189,43 @@ def _next_partnership_change():
     return min(days, default=None)
 
 
+def _connect_reader_features():
+    try:
+        from discovery.models import EditorsPick, RelatedArticle
+        from discussion.models import Comment, CommentStatus, comments_moderated
+    except ImportError:
+        return
+
+    def comment_saved(sender, instance, created=False, raw=False, **kwargs):
+        if not raw and not (created and instance.status != CommentStatus.APPROVED):
+            refresh(page_group("article", instance.article.slug))
+
+    def comment_deleted(sender, instance, **kwargs):
+        if instance.status == CommentStatus.APPROVED:
+            refresh(page_group("article", instance.article.slug))
+
+    def comments_moderated_in_bulk(sender, article_ids, **kwargs):
+        slugs = Article.objects.filter(pk__in=article_ids).values_list("slug", flat=True)
+        refresh(*(page_group("article", slug) for slug in slugs))
+
+    def pick_changed(sender, raw=False, **kwargs):
+        if not raw:
+            refresh_everything()
+
+    def related_changed(sender, instance, raw=False, **kwargs):
+        if not raw:
+            refresh(page_group("article", instance.article.slug))
+
+    post_save.connect(comment_saved, sender=Comment, weak=False, dispatch_uid="pagecache-c")
+    post_delete.connect(comment_deleted, sender=Comment, weak=False, dispatch_uid="pagecache-cd")
+    comments_moderated.connect(comments_moderated_in_bulk, weak=False, dispatch_uid="pagecache-cm")
+    for signal in (post_save, post_delete):
+        signal.connect(pick_changed, sender=EditorsPick, weak=False, dispatch_uid="pagecache-p")
+        signal.connect(
+            related_changed, sender=RelatedArticle, weak=False, dispatch_uid="pagecache-r"
+        )
+
+
 def _connect_partner_registry():
     try:
         from partners.models import AffiliatePartner
@@ -175,3 +245,4 @@ def _partners_changed(sender, raw=False, **kwargs):
 
 
 _connect_partner_registry()
+_connect_reader_features()

@@ -4,8 +4,8 @@ X-Forwarded-For can be written by anyone, so it is trusted only as far as the
 operator says: with NUM_PROXIES = n, each of the n proxies in front of the app
 appended the address it received the request from, and the client is the
 n-th address from the right. With 0 (the default) the header is ignored.
-Everything that needs the client's address (rate limits, login throttling)
-reads REMOTE_ADDR after this middleware.
+Everything that needs the client's address (rate limits in ratelimit.py,
+login throttling by django-axes) reads REMOTE_ADDR after this middleware.
 """
 
 from django.conf import settings
@@ -26,8 +26,3 @@ class ProxiedClientIPMiddleware:
             if len(forwarded) >= proxies:
                 request.META["REMOTE_ADDR"] = forwarded[-proxies]
         return self.get_response(request)
-
-
-def client_ip(request):
-    """The client's address, or None when there is none (a login made in code)."""
-    return request.META.get("REMOTE_ADDR") or None

@@ -1,11 +1,12 @@
 """A ceiling on public POSTs (comments, newsletter sign-ups ...) per client.
 
 Every POST outside the admin counts against its client address in the shared
-cache, a fixed window of PUBLIC_POST_WINDOW seconds allowing PUBLIC_POST_LIMIT
-posts; over it the client gets the 429 page with Retry-After. It sits before
-the CSRF check, so rejected floods are counted too. Individual forms add their
-own, tighter limits on top. Admin logins are throttled by django-axes, and the
-rest of the admin needs a staff login.
+cache (mesoguide/ratelimit.py): at most PUBLIC_POST_LIMIT posts per
+PUBLIC_POST_WINDOW seconds; over it the client gets the 429 page with
+Retry-After. It sits before the CSRF check, so rejected floods are counted
+too. Each form adds its own, tighter limit on top (discussion/forms.py,
+newsletter/subscriptions.py). Admin logins are throttled by django-axes, and
+the rest of the admin needs a staff login.
 
 If the cache is unreachable the limit is not enforced (logged): an outage of
 the cache must not stop readers from posting.
@@ -15,25 +16,12 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
-from .client_ip import client_ip
 from .errors import too_many_requests
+from .ratelimit import RateLimit
 
 logger = logging.getLogger(__name__)
-
-
-def _count_post(address, window):
-    """This client's number of posts in the current window, this one included."""
-    key = f"post-limit:{address}:{int(time.time() // window)}"
-    if cache.add(key, 1, timeout=window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return 1
 
 
 class PublicPostLimitMiddleware:
@@ -44,14 +32,14 @@ class PublicPostLimitMiddleware:
     def __call__(self, request):
         if request.method == "POST" and not self._is_admin(request):
             window = settings.PUBLIC_POST_WINDOW
+            limit = RateLimit("public-post", settings.PUBLIC_POST_LIMIT, window)
             try:
-                count = _count_post(client_ip(request), window)
+                allowed = limit.hit_by_client(request)
             except Exception:
                 logger.warning("Public POST limit not enforced: cache error", exc_info=True)
-                count = 0
-            if count > settings.PUBLIC_POST_LIMIT:
-                retry_after = window - int(time.time() % window)
-                return too_many_requests(retry_after)
+                allowed = True
+            if not allowed:
+                return too_many_requests(retry_after=window - int(time.time() % window))
         return self.get_response(request)
 
     def _is_admin(self, request):

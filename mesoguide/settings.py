@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "partners",
+    "discussion",
+    "newsletter",
+    "readership",
+    "discovery",
 ]
 
 MIDDLEWARE = [
@@ -242,7 +246,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "mesoguide.client_ip.client_ip"
+# REMOTE_ADDR, as mesoguide/client_ip.py set it behind proxies (None for a
+# login made in code, which has no address).
+AXES_CLIENT_IP_CALLABLE = "mesoguide.ratelimit.address_or_none"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_HTTP_RESPONSE_CODE = 429
 
@@ -262,6 +268,12 @@ PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=0 if DE
 # How long a CDN may keep a page without a form token (s-maxage). Pages are
 # never purged from a CDN, so this bounds how long an unpublished page lingers.
 CDN_CACHE_SECONDS = env.int("CDN_CACHE_SECONDS", default=300)
+
+# Article view counts are buffered in the cache and written to the database
+# once an article has this many new visits, or this many seconds after its
+# last write (see readership/counting.py).
+VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=50)
+VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=60)
 
 # --- Logging ----------------------------------------------------------------------
 # To standard output. gunicorn writes the one line per request (gunicorn.conf.py);

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from partners import registry
 from tests import factories
@@ -14,6 +15,13 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Login throttling needs the request, which Client.login() does not pass;
+    # test_production.py switches it on where it is tested.
+    settings.AXES_ENABLED = False
+    # Rate-limit counters and buffered view counts must not leak between tests.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -62,14 +70,10 @@ def other_editor(db):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # Cached pages and rate-limit counters must not leak from one test to the next.
-    from django.core.cache import cache
-
+def _no_local_page_copies():
+    # The page cache's per-process copies must not outlive the cleared cache.
     from mesoguide.pagecache import forget_local_copies
 
-    cache.clear()
     forget_local_copies()
     yield
-    cache.clear()
     forget_local_copies()

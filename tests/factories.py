@@ -64,6 +64,36 @@ def published_article(slug=None, title="What mesotherapy is", at=None, **fields)
     return approve_and_publish(draft_article(slug=slug, title=title, **fields), at=at)
 
 
+def hidden_articles(prefix="secret"):
+    """One article in each state readers must never see; titles start with "Secret"."""
+    hour = timezone.timedelta(hours=1)
+    now = timezone.now()
+    draft = draft_article(slug=f"{prefix}-draft", title="Secret draft")
+    future = approve_and_publish(
+        draft_article(slug=f"{prefix}-future", title="Secret future"), at=now + hour
+    )
+    expired = approve_and_publish(
+        draft_article(slug=f"{prefix}-expired", title="Secret expired"),
+        at=now - 2 * hour,
+        until=now - hour,
+    )
+    unpublished = published_article(slug=f"{prefix}-unpublished", title="Secret unpublished")
+    workflow.unpublish(unpublished, user=None)
+    archived = published_article(slug=f"{prefix}-archived", title="Secret archived")
+    workflow.archive(archived, user=None)
+    return [draft, future, expired, unpublished, archived]
+
+
+def revise_and_publish(article, *, title, body=BODY, change_summary="", material=False):
+    """A new live revision of a published article, as an editor would publish it."""
+    workflow.save_draft(article, user=None, title=title, summary=f"Summary of {title}.", body=body)
+    article.refresh_from_db()
+    workflow.system_approve(article, article.latest_revision, note="test")
+    workflow.publish(article, user=None, change_summary=change_summary, material=material)
+    article.refresh_from_db()
+    return article
+
+
 def affiliate_partner(
     name="Clinic Finder",
     domains="partner.example",

@@ -1,5 +1,5 @@
-"""The site's URLs plus a cached page with a form, for the page-cache CSRF tests
-(the site's own forms come from other features)."""
+"""The site's URLs plus two bare cached pages, one with a form and one without
+(every page of the site has the footer's newsletter form)."""
 
 from django.http import HttpResponse
 from django.template import engines
@@ -18,12 +18,18 @@ def form_page(request):
     return HttpResponse(FORM.render({}, request))
 
 
+@cached_page("plain-page")
+def plain_page(request):
+    return HttpResponse("<p>No form here.</p>")
+
+
 def sign_up(request):
     return HttpResponse("Thank you")
 
 
 urlpatterns = [
     path("form-page/", form_page),
+    path("plain-page/", plain_page),
     path("sign-up/", sign_up),
     *site_urlpatterns,
 ]

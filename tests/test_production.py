@@ -193,7 +193,8 @@ def test_health_checks_answer_load_balancers_calling_by_ip_address():
 
 
 @pytest.mark.django_db
-def test_admin_login_locks_out_after_repeated_failures(client, django_user_model):
+def test_admin_login_locks_out_after_repeated_failures(client, django_user_model, settings):
+    settings.AXES_ENABLED = True
     django_user_model.objects.create_superuser("boss", password="the right password")
     attempts = [
         client.post("/admin/login/", {"username": "boss", "password": "wrong"}).status_code

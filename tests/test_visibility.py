@@ -13,37 +13,19 @@ pytestmark = pytest.mark.django_db
 HOUR = timezone.timedelta(hours=1)
 
 
-def hidden_articles():
-    now = timezone.now()
-    draft = factories.draft_article(slug="secret-draft", title="Secret draft")
-    future = factories.approve_and_publish(
-        factories.draft_article(slug="secret-future", title="Secret future"), at=now + HOUR
-    )
-    expired = factories.approve_and_publish(
-        factories.draft_article(slug="secret-expired", title="Secret expired"),
-        at=now - 2 * HOUR,
-        until=now - HOUR,
-    )
-    unpublished = factories.published_article(slug="secret-unpublished", title="Secret unpublished")
-    workflow.unpublish(unpublished, user=None)
-    archived = factories.published_article(slug="secret-archived", title="Secret archived")
-    workflow.archive(archived, user=None)
-    return [draft, future, expired, unpublished, archived]
-
-
 def public_urls(article):
     return ["/", article.topic.get_absolute_url(), article.author.get_absolute_url()]
 
 
 def test_only_published_articles_are_in_the_published_queryset():
     visible = factories.published_article(slug="visible")
-    hidden_articles()
+    factories.hidden_articles()
     assert list(Article.objects.published()) == [visible]
 
 
 def test_hidden_articles_404_and_never_appear_in_listings(client):
     visible = factories.published_article(slug="visible", title="Visible article")
-    for article in hidden_articles():
+    for article in factories.hidden_articles():
         assert client.get(f"/guide/{article.slug}/").status_code == 404
         for url in public_urls(article):
             assert "Secret" not in client.get(url).content.decode()

@@ -1,0 +1,31 @@
+"""Conventions shared by the public forms (comments, newsletter signup)."""
+
+from django import forms
+
+
+class HoneypotMixin:
+    """Adds a field people never see (hidden by the stylesheet) but form-filling bots do.
+
+    A submission that fills it is spam: views drop it quietly and answer as if
+    it succeeded, so the bot learns nothing.
+    """
+
+    honeypot_field = "website"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.honeypot_field] = forms.CharField(
+            required=False,
+            label="Leave this field empty",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+
+    @property
+    def honeypot(self):
+        return self[self.honeypot_field]
+
+    def is_spam(self):
+        return bool(self.data.get(self.add_prefix(self.honeypot_field), "").strip())
+
+    def visible_fields(self):
+        return [field for field in super().visible_fields() if field.name != self.honeypot_field]

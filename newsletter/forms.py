@@ -1,0 +1,22 @@
+from django import forms
+
+from mesoguide.forms import HoneypotMixin
+
+
+class SignupForm(HoneypotMixin, forms.Form):
+    email = forms.EmailField(
+        label="Your email",
+        max_length=254,
+        help_text="We first send a link to confirm it is yours. Every newsletter has a one-click unsubscribe link.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, placement="page", **kwargs):
+        # Several signup forms can share a page (footer, end of article): keep ids unique.
+        kwargs.setdefault("auto_id", f"newsletter-{placement}-%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

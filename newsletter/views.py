@@ -1,0 +1,94 @@
+"""Newsletter pages. None is cached: each answers one person's link or form."""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import subscriptions, tokens
+from .forms import SignupForm
+from .subscriptions import Outcome
+
+
+@never_cache
+def subscribe(request):
+    if request.method != "POST":
+        return render(request, "newsletter/subscribe.html", {"form": SignupForm()})
+    form = SignupForm(request.POST)
+    if form.is_spam():
+        return redirect("newsletter:check_inbox")
+    status = 400
+    if form.is_valid():
+        if subscriptions.SIGNUP_RATE_LIMIT.hit_by_client(request):
+            subscriptions.request_subscription(form.cleaned_data["email"], request)
+            return redirect("newsletter:check_inbox")
+        form.add_error(
+            None,
+            "We have had several sign-ups from your connection in a short time. Please try "
+            f"again in {subscriptions.SIGNUP_RATE_LIMIT.wait_minutes} minutes.",
+        )
+        status = 429
+    return render(request, "newsletter/subscribe.html", {"form": form}, status=status)
+
+
+@never_cache
+def check_inbox(request):
+    return render(request, "newsletter/check_inbox.html", {"days": tokens.CONFIRM_MAX_AGE.days})
+
+
+def _link_problem(request, expired=False):
+    return render(
+        request,
+        "newsletter/link_problem.html",
+        {"expired": expired, "form": SignupForm()},
+        status=410 if expired else 400,
+    )
+
+
+@never_cache
+def confirm(request, token):
+    try:
+        outcome = subscriptions.confirm(token)
+    except tokens.ExpiredToken:
+        return _link_problem(request, expired=True)
+    except tokens.BadToken:
+        return _link_problem(request)
+    return render(
+        request,
+        "newsletter/confirmed.html",
+        {"outcome": outcome.value, "form": SignupForm()},
+        status=404 if outcome is Outcome.UNKNOWN else 200,
+    )
+
+
+# Mail programs send RFC 8058 one-click unsubscribes as a POST without our
+# CSRF token; the signed token in the URL is the proof instead.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    try:
+        outcome = subscriptions.unsubscribe(token)
+    except tokens.BadToken:
+        return _link_problem(request)
+    return render(
+        request,
+        "newsletter/unsubscribed.html",
+        {"outcome": outcome.value, "token": token, "form": SignupForm()},
+        status=404 if outcome is Outcome.UNKNOWN else 200,
+    )
+
+
+@never_cache
+@require_POST
+def resubscribe(request, token):
+    try:
+        outcome = subscriptions.resubscribe(token)
+    except tokens.BadToken:
+        return _link_problem(request)
+    return render(
+        request,
+        "newsletter/confirmed.html",
+        {"outcome": outcome.value, "form": SignupForm()},
+        status=404 if outcome is Outcome.UNKNOWN else 200,
+    )

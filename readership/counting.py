@@ -1,0 +1,139 @@
+"""Count real reader visits of articles without a database write per visit.
+
+Each counted visit is an atomic increment of a per-article counter in the
+shared cache (Redis INCR in production, so every app server adds to the same
+counter). The buffer is moved into the database with one
+`UPDATE ... SET count = count + n` when it reaches FLUSH_EVERY visits or when
+FLUSH_SECONDS have passed since the article's last flush, and by the
+`flush_view_counts` command. Moving n means: read n, decrement the cache by
+exactly n, add n in the database, so visits that arrive meanwhile stay in the
+buffer and `stored + buffered` is always the true total.
+
+The page cache calls record_view() for every article page it serves itself.
+"""
+
+import logging
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .models import ArticleViewCount
+
+logger = logging.getLogger(__name__)
+
+# Crawlers, link unfurlers, monitors, command-line clients and headless browsers.
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|bingpreview|"
+    r"headless|lighthouse|pingdom|uptime|monitor|curl|wget|python|httpx|aiohttp|"
+    r"go-http-client|java/|okhttp|libwww|scrapy|feedfetcher|feedburner|validator|"
+    r"preview|phantomjs|selenium|playwright|puppeteer",
+    re.IGNORECASE,
+)
+PREFETCH_HEADERS = ("HTTP_PURPOSE", "HTTP_SEC_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
+
+
+def _buffer_key(article_id):
+    return f"views:buffer:{article_id}"
+
+
+def _recent_flush_key(article_id):
+    return f"views:flushed-recently:{article_id}"
+
+
+def _flush_lock_key(article_id):
+    return f"views:flushing:{article_id}"
+
+
+def is_reader_visit(request):
+    """A real reader reading: a plain GET by a person, not a bot, a prefetch, staff or a preview."""
+    if request.method != "GET":
+        return False
+    for header in PREFETCH_HEADERS:
+        value = request.META.get(header, "").lower()
+        if "prefetch" in value or "preview" in value or "prerender" in value:
+            return False
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    if not user_agent or BOT_USER_AGENT.search(user_agent):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return False
+    return "preview" not in request.GET
+
+
+def record_view(request, article_id):
+    """Count this request as a visit of the article if it is a reader's; True if counted."""
+    if not is_reader_visit(request):
+        return False
+    buffered = _add_to_buffer(article_id)
+    due_by_time = cache.add(
+        _recent_flush_key(article_id), 1, timeout=settings.VIEW_COUNT_FLUSH_SECONDS
+    )
+    if buffered >= settings.VIEW_COUNT_FLUSH_EVERY or due_by_time:
+        flush(article_id)
+    return True
+
+
+def _add_to_buffer(article_id, n=1):
+    key = _buffer_key(article_id)
+    cache.add(key, 0, timeout=None)
+    try:
+        return cache.incr(key, n)
+    except ValueError:  # evicted between add and incr
+        cache.add(key, 0, timeout=None)
+        return cache.incr(key, n)
+
+
+def flush(article_id):
+    """Move the article's buffered visits into the database; returns how many moved."""
+    # One flusher per article at a time; others just leave their visits buffered.
+    if not cache.add(_flush_lock_key(article_id), 1, timeout=30):
+        return 0
+    try:
+        pending = cache.get(_buffer_key(article_id)) or 0
+        if pending <= 0:
+            return 0
+        cache.decr(_buffer_key(article_id), pending)
+        try:
+            _add_to_database(article_id, pending)
+        except Exception:
+            _add_to_buffer(article_id, pending)  # keep them for the next flush
+            logger.exception("Could not store %s views of article %s", pending, article_id)
+            return 0
+        cache.set(_recent_flush_key(article_id), 1, timeout=settings.VIEW_COUNT_FLUSH_SECONDS)
+        return pending
+    finally:
+        cache.delete(_flush_lock_key(article_id))
+
+
+def _add_to_database(article_id, n):
+    updated = ArticleViewCount.objects.filter(article_id=article_id).update(count=F("count") + n)
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            ArticleViewCount.objects.create(article_id=article_id, count=n)
+    except IntegrityError:  # another server created the row first
+        ArticleViewCount.objects.filter(article_id=article_id).update(count=F("count") + n)
+
+
+def flush_all():
+    """Flush every article with buffered visits; returns the number of visits moved."""
+    from articles.models import Article
+
+    ids = list(Article.objects.values_list("pk", flat=True))
+    buffered = cache.get_many([_buffer_key(pk) for pk in ids])
+    return sum(flush(pk) for pk in ids if buffered.get(_buffer_key(pk)))
+
+
+def view_count(article):
+    """The article's visits for display: stored in the database plus still buffered."""
+    stored = (
+        ArticleViewCount.objects.filter(article_id=article.pk)
+        .values_list("count", flat=True)
+        .first()
+    )
+    return (stored or 0) + max(0, cache.get(_buffer_key(article.pk)) or 0)

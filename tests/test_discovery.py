@@ -1,0 +1,90 @@
+"""Editors' picks, related articles and share links help readers find and pass on articles."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from discovery.models import EditorsPick, RelatedArticle
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def section(html, css_class):
+    match = re.search(rf'<section class="{css_class}".*?</section>', html, re.DOTALL)
+    return match.group(0) if match else ""
+
+
+def test_home_shows_editors_picks_in_the_editors_order(client):
+    first = factories.published_article(slug="first", title="Picked first")
+    second = factories.published_article(slug="second", title="Picked second")
+    EditorsPick.objects.create(article=second, order=2)
+    EditorsPick.objects.create(article=first, order=1)
+    picks = section(client.get("/").content.decode(), "picks")
+    assert "Editors’ picks" in picks
+    assert picks.index("Picked first") < picks.index("Picked second")
+
+
+def test_article_sidebar_shows_the_other_picks(client):
+    current = factories.published_article(slug="current", title="Current article")
+    other = factories.published_article(slug="other", title="Other pick")
+    EditorsPick.objects.create(article=current, order=1)
+    EditorsPick.objects.create(article=other, order=2)
+    picks = section(client.get(current.get_absolute_url()).content.decode(), "picks")
+    assert "Other pick" in picks and "Current article" not in picks
+
+
+def test_related_articles_are_editors_choices_first_then_same_topic(client):
+    topic = factories.topic()
+    article = factories.published_article(slug="main", title="Main", topic=topic)
+    sibling = factories.published_article(slug="sibling", title="Same topic sibling", topic=topic)
+    chosen = factories.published_article(slug="chosen", title="Chosen elsewhere")
+    factories.published_article(slug="unrelated", title="Unrelated other topic")
+    RelatedArticle.objects.create(article=article, related=chosen, order=1)
+    related = section(client.get(article.get_absolute_url()).content.decode(), "related")
+    assert related.index("Chosen elsewhere") < related.index("Same topic sibling")
+    assert "Unrelated other topic" not in related and ">Main<" not in related
+    assert sibling.get_absolute_url() in related
+
+
+def test_editors_order_picks_in_the_admin(client, editor):
+    article = factories.published_article(slug="pickable")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:discovery_editorspick_add"), {"article": article.pk, "order": 3}
+    )
+    assert response.status_code == 302
+    assert EditorsPick.objects.get().order == 3
+
+
+def test_share_links_are_plain_links_without_third_party_scripts(client, guide):
+    html = client.get(guide.get_absolute_url()).content.decode()
+    share = section(html, "share")
+    url = f"http%3A%2F%2Ftestserver{guide.get_absolute_url().replace('/', '%2F')}"
+    assert (
+        f'href="mailto:?subject=What%20mesotherapy%20is&amp;body=What%20mesotherapy%20is%20{url}"'
+        in share
+    )
+    for network in (
+        "facebook.com/sharer",
+        "x.com/intent",
+        "linkedin.com/sharing",
+        "wa.me",
+        "bsky.app",
+    ):
+        assert network in share
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
+    assert scripts == ["/static/js/copy-link.js"]
+    assert "<script>" not in html and " onclick" not in html and "style=" not in html
+
+
+def test_copy_link_button_is_progressive_enhancement(client, guide):
+    share = section(client.get(guide.get_absolute_url()).content.decode(), "share")
+    assert re.search(
+        r'<button type="button"[^>]*data-copy-url="http://testserver/guide/[^"]+/"[^>]*hidden>',
+        share,
+    )
+    script = open(finders.find("js/copy-link.js")).read()
+    assert "navigator.clipboard" in script and "button.hidden = false" in script

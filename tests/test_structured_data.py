@@ -1,0 +1,137 @@
+"""Article pages describe themselves to search engines and social apps truthfully."""
+
+import json
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from articles import workflow
+from articles.models import Person
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld(html):
+    return [
+        json.loads(block)
+        for block in re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL
+        )
+    ]
+
+
+def of_type(html, kind):
+    return next(block for block in json_ld(html) if block["@type"] == kind)
+
+
+def test_article_json_ld_describes_the_page(client, guide):
+    page = of_type(client.get(guide.get_absolute_url()).content.decode(), "MedicalWebPage")
+    assert page["@context"] == "https://schema.org"
+    assert page["headline"] == "What mesotherapy is"
+    assert page["description"] == guide.live_revision.summary
+    assert page["url"] == f"http://testserver{guide.get_absolute_url()}"
+    assert page["author"] == {
+        "@type": "Person",
+        "name": "MesoGuide editorial team",
+        "url": "http://testserver/people/editorial-team/",
+    }
+    assert page["publisher"]["name"] == "MesoGuide"
+    assert page["datePublished"] == guide.first_published_at.isoformat()
+    assert page["dateModified"] == guide.last_published_at.isoformat()
+
+
+def test_review_fields_are_absent_without_a_medical_review(client, guide):
+    page = of_type(client.get(guide.get_absolute_url()).content.decode(), "MedicalWebPage")
+    assert "lastReviewed" not in page and "reviewedBy" not in page
+
+
+def test_review_fields_come_from_the_attested_medical_review(
+    client, medical_reviewer, editor, writer
+):
+    Person.objects.create(
+        slug="dr-r", name="Dr R. Example", credentials="MD", user=medical_reviewer
+    )
+    article = factories.draft_article(slug="reviewed", user=writer)
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    workflow.attest_medical_review(article, article.latest_revision, user=medical_reviewer)
+    workflow.transition(article, workflow.APPROVE, user=editor)
+    workflow.publish(article, user=editor)
+    article.refresh_from_db()
+    page = of_type(client.get(article.get_absolute_url()).content.decode(), "MedicalWebPage")
+    reviewed_at = article.live_revision.medically_reviewed_at
+    assert page["lastReviewed"] == reviewed_at.date().isoformat()
+    assert page["reviewedBy"] == {
+        "@type": "Person",
+        "name": "Dr R. Example",
+        "url": "http://testserver/people/dr-r/",
+        "honorificSuffix": "MD",
+    }
+
+
+def test_breadcrumb_list_matches_the_visible_breadcrumbs(client, guide):
+    html = client.get(guide.get_absolute_url()).content.decode()
+    crumbs = of_type(html, "BreadcrumbList")["itemListElement"]
+    assert [(c["position"], c["name"], c["item"]) for c in crumbs] == [
+        (1, "Home", "http://testserver/"),
+        (2, guide.topic.title, f"http://testserver{guide.topic.get_absolute_url()}"),
+        (3, "What mesotherapy is", f"http://testserver{guide.get_absolute_url()}"),
+    ]
+    assert 'aria-label="Breadcrumb"' in html
+    topic_html = client.get(guide.topic.get_absolute_url()).content.decode()
+    assert [c["name"] for c in of_type(topic_html, "BreadcrumbList")["itemListElement"]] == [
+        "Home",
+        guide.topic.title,
+    ]
+
+
+def test_json_ld_cannot_be_broken_out_of(client):
+    article = factories.published_article(
+        slug="tricky", title="</script><script>alert(1)</script> & more"
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(
+        1
+    )
+    assert "<" not in block and ">" not in block
+    assert json.loads(block)["headline"] == "</script><script>alert(1)</script> & more"
+
+
+def test_open_graph_twitter_and_canonical_tags(client, guide):
+    html = client.get(guide.get_absolute_url() + "?utm_source=x").content.decode()
+    url = f"http://testserver{guide.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta property="og:title" content="What mesotherapy is">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert f'<meta property="og:description" content="{guide.live_revision.summary}">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta property="article:published_time"' in html
+
+
+def test_staff_previews_carry_no_structured_data(client, editor):
+    factories.draft_article(slug="draft", title="Draft text")
+    client.force_login(editor)
+    html = client.get("/guide/draft/?preview").content.decode()
+    assert "application/ld+json" not in html
+
+
+def test_reviewer_without_person_is_named_like_the_review_line(
+    client, medical_reviewer, editor, writer
+):
+    get_user_model().objects.filter(pk=medical_reviewer.pk).update(
+        first_name="Rae", last_name="Viewer"
+    )
+    medical_reviewer.refresh_from_db()
+    article = factories.draft_article(slug="reviewed2", user=writer)
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    workflow.attest_medical_review(article, article.latest_revision, user=medical_reviewer)
+    workflow.transition(article, workflow.APPROVE, user=editor)
+    workflow.publish(article, user=editor)
+    html = client.get("/guide/reviewed2/").content.decode()
+    assert of_type(html, "MedicalWebPage")["reviewedBy"] == {
+        "@type": "Person",
+        "name": "Rae Viewer",
+    }
+    assert "Medically reviewed by Rae Viewer" in html
