@@ -26,11 +26,12 @@ def is_database_outage(exception):
 
 def service_unavailable(exception=None):
     """The branded 503 page, with Retry-After; no database needed."""
-    if exception is not None:
-        logger.error("Database unavailable, serving 503: %s", str(exception).strip())
     response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    if exception is not None:
+        logger.error("Database unavailable, serving 503: %s", str(exception).strip())
+        response._has_been_logged = True  # one line with the cause; Django need not repeat it
     return response
 
 

@@ -29,8 +29,9 @@ def _database_reachable():
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:
-        logger.warning("readyz: the database is unreachable", exc_info=True)
+    except Exception as error:
+        # One line, not a traceback: load balancers ask every few seconds.
+        logger.warning("readyz: the database is unreachable: %s", str(error).strip())
         return False
 
 
@@ -38,8 +39,8 @@ def _cache_reachable():
     try:
         cache.set("readyz-probe", "ok", timeout=30)
         return cache.get("readyz-probe") == "ok"
-    except Exception:
-        logger.warning("readyz: the cache is unreachable", exc_info=True)
+    except Exception as error:
+        logger.warning("readyz: the cache is unreachable: %s", str(error).strip())
         return False
 
 
@@ -51,7 +52,9 @@ def readiness():
         if not reachable()
     ]
     if failing:
-        return _plain("unavailable: " + ", ".join(failing), status=503)
+        response = _plain("unavailable: " + ", ".join(failing), status=503)
+        response._has_been_logged = True  # the warnings above said why
+        return response
     return _plain("ready")
 
 

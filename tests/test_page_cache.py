@@ -277,3 +277,26 @@ def test_editors_picks_refresh_every_page(article):
     assert Client().get("/")["X-Page-Cache"] == "miss"
     assert Client().get("/guide/elsewhere/")["X-Page-Cache"] == "miss"
     assert other.pk != article.pk
+
+
+def test_two_readers_of_the_cached_article_can_each_post_a_comment(article):
+    from discussion.models import Comment
+
+    readers = [Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)]
+    pages = [reader.get("/guide/what-it-is/") for reader in readers]
+    assert [page["X-Page-Cache"] for page in pages] == ["miss", "hit"]
+    assert readers[0].cookies["csrftoken"].value != readers[1].cookies["csrftoken"].value
+    for number, (reader, page) in enumerate(zip(readers, pages, strict=True)):
+        token = TOKEN.search(page.content.decode()).group(1)
+        response = reader.post(
+            "/guide/what-it-is/comments/",
+            {
+                "name": f"Reader {number}",
+                "body": "Thank you.",
+                "email": "",
+                "website": "",
+                "csrfmiddlewaretoken": token,
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:300]
+    assert Comment.objects.count() == 2
