@@ -1,7 +1,10 @@
 """Whole-page cache for anonymous readers, shared by every app server.
 
-A decorated view's page is kept in the default cache (Redis in production) and
-served from there to anonymous GETs without a single database query.
+The pages of views marked with @cached_page are kept in the default cache
+(Redis in production) and served from there to anonymous GETs by
+PageCacheMiddleware, without a single database query. Each process also keeps
+the pages it just served for PAGE_CACHE_LOCAL_SECONDS (1 s in production),
+which saves the round trip to Redis on busy pages.
 
 Freshness. Every page belongs to a few groups ("home", "article:<slug>",
 "topic:<slug>" ... and "*", which is every page). Each group has a version in
