@@ -41,6 +41,8 @@ pages = {
 }
 result = {name: seen(client.get(url, secure=True)) for name, url in pages.items()}
 result["plain http"] = seen(client.get("/", secure=False))
+result["https at the proxy"] = seen(client.get("/", HTTP_X_FORWARDED_PROTO="https"))
+result["http at the proxy"] = seen(client.get("/", HTTP_X_FORWARDED_PROTO="http"))
 result["healthz over plain http"] = seen(client.get("/healthz", secure=False, HTTP_HOST="10.1.2.3"))
 editor = Client()
 result["editor login"] = seen(

@@ -39,6 +39,7 @@ def production_env(tmp_path, **overrides):
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
         CACHE_URL=f"filecache://{tmp_path / 'cache'}",
         EMAIL_URL="smtp://mail.example.org:25",
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https",
         DJANGO_SETTINGS_MODULE="tests.production_settings",
     )
     env.update(overrides)
@@ -113,6 +114,11 @@ def test_cookies_are_secure_http_only_and_same_site(production):
     for name in ("csrftoken", "sessionid"):
         assert cookies[name]["secure"] and cookies[name]["httponly"], name
         assert cookies[name]["samesite"] == "Lax", name
+
+
+def test_the_tls_proxy_header_decides_what_counts_as_https(production):
+    assert production["https at the proxy"]["status"] == 200
+    assert production["http at the proxy"]["status"] == 301
 
 
 def test_plain_http_is_redirected_to_https_but_health_checks_are_answered(production):
