@@ -300,3 +300,13 @@ def test_two_readers_of_the_cached_article_can_each_post_a_comment(article):
         )
         assert response.status_code == 302, response.content.decode()[:300]
     assert Comment.objects.count() == 2
+
+
+def test_a_partner_register_change_refreshes_every_page(article):
+    factories.published_article(slug="elsewhere", title="Elsewhere")
+    pages = ["/", "/guide/what-it-is/", "/guide/elsewhere/", article.topic.get_absolute_url()]
+    for url in pages:
+        Client().get(url)
+    factories.affiliate_partner()
+    for url in pages:
+        assert Client().get(url)["X-Page-Cache"] == "miss", url
