@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-dev
+# The Node tools the checks use (the Nu HTML Checker, Lighthouse), from package-lock.json.
+# package.json pins two of lighthouse's "latest" sub-dependencies so `npm ci` stays reproducible.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test lint format lock install serve bench lighthouse clean
 
@@ -18,7 +21,11 @@ $(STAMP): requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
-install: $(STAMP)
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 run: $(STAMP)
 	mkdir -p data
@@ -48,7 +55,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -65,5 +72,10 @@ lock: | $(BIN)/python
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
+# Lighthouse 12 scores of the home page and an article, mobile and desktop,
+# against a fresh copy of the site served as in production (see .ci/lighthouse.py).
+lighthouse: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python .ci/lighthouse.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -1,11 +1,13 @@
 """Styled error pages. The 500, 503 and 429 pages render without the
-database, since the database may be what failed (or what is being spared)."""
+database, since the database may be what failed (or what is being spared);
+the 400 page without the request, since it may be the request's Host header
+that is bad (the context processors would ask for it again)."""
 
 import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -13,6 +15,10 @@ logger = logging.getLogger(__name__)
 
 # What a reader should wait before trying again while the database is away.
 RETRY_AFTER_SECONDS = 30
+
+
+def bad_request(request, exception=None):
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
 
 
 def not_found(request, exception=None):

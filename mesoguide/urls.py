@@ -8,6 +8,7 @@ from articles.sitemaps import sitemap_xml
 
 from .pagecache import cached_page
 
+handler400 = "mesoguide.errors.bad_request"
 handler404 = "mesoguide.errors.not_found"
 handler500 = "mesoguide.errors.server_error"
 

@@ -192,7 +192,9 @@ def test_health_checks_answer_load_balancers_calling_by_ip_address():
     client = Client(HTTP_HOST="10.0.0.7")
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
-    assert client.get("/").status_code == 400  # everything else still checks the host
+    refused = client.get("/")  # everything else still checks the host
+    assert refused.status_code == 400
+    assert "We could not read that request" in refused.content.decode()
 
 
 # --- Throttling ----------------------------------------------------------------------------

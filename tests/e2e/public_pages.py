@@ -1,0 +1,100 @@
+"""Every kind of public page, as a reader reaches it, for the accessibility and
+HTML checks: plain addresses, and forms sent back with their errors.
+
+Each entry opens the page in a browser tab and returns the HTTP response whose
+body is the HTML the site sent for the page now shown.
+"""
+
+ARTICLE = "/guide/how-mesotherapy-works/"
+
+PUBLIC_URLS = {
+    "home": "/",
+    "topic": "/topics/how-it-works/",
+    "article": ARTICLE,
+    "article-changes": f"{ARTICLE}changes/",
+    "site-page": "/advertiser-disclosure/",
+    "person": "/people/editorial-team/",
+    "search-results": "/search/?q=injections",
+    "search-nothing-found": "/search/?q=zebra",
+    "comment-thanks": f"{ARTICLE}comments/thanks/",
+    "newsletter": "/newsletter/",
+    "newsletter-check-inbox": "/newsletter/check-your-inbox/",
+    "newsletter-bad-link": "/newsletter/confirm/not-a-real-token/",
+    "not-found": "/no-such-page/",
+}
+
+
+def _open(url):
+    def visit(page):
+        return page.goto(url)
+
+    return visit
+
+
+def submit(page, button):
+    """Press a form's submit button; the response of the page the browser lands on."""
+    with page.expect_navigation() as navigation:
+        button.click()
+    return navigation.value
+
+
+def _shows_errors(response):
+    assert response.status == 400, f"expected the form back with errors, got {response.status}"
+    return response
+
+
+def comment_with_errors(page):
+    page.goto(ARTICLE)
+    form = page.locator("#comment-form")
+    form.get_by_label("Your email (optional)").fill("not-an-address")
+    return _shows_errors(submit(page, form.get_by_role("button", name="Send comment")))
+
+
+def newsletter_with_errors(page):
+    page.goto("/newsletter/")
+    form = page.locator("main form.signup-form")
+    form.get_by_label("Your email").fill("name@")
+    return _shows_errors(submit(page, form.get_by_role("button", name="Subscribe")))
+
+
+def comment_without_csrf_token(page):
+    page.goto(ARTICLE)
+    form = page.locator("#comment-form")
+    form.locator("input[name=csrfmiddlewaretoken]").evaluate("el => el.remove()")
+    response = submit(page, form.get_by_role("button", name="Send comment"))
+    assert response.status == 403
+    return response
+
+
+def comment_too_large_to_read(page):
+    page.goto(ARTICLE)
+    form = page.locator("#comment-form")
+    form.get_by_label("Your comment").evaluate(
+        "el => { el.removeAttribute('maxlength'); el.value = 'x'.repeat(3000000); }"
+    )
+    response = submit(page, form.get_by_role("button", name="Send comment"))
+    assert response.status == 400
+    return response
+
+
+def _newsletter_link(kind):
+    def visit(page):
+        from newsletter import tokens
+        from newsletter.models import Subscriber
+
+        subscriber, _ = Subscriber.objects.get_or_create(email="reader@example.com")
+        make = tokens.confirmation_token if kind == "confirm" else tokens.unsubscribe_token
+        return page.goto(f"/newsletter/{kind}/{make(subscriber)}/")
+
+    return visit
+
+
+PAGE_STATES = {
+    **{name: _open(url) for name, url in PUBLIC_URLS.items()},
+    "comment-form-errors": comment_with_errors,
+    "newsletter-form-errors": newsletter_with_errors,
+    "csrf-failure": comment_without_csrf_token,
+    "bad-request": comment_too_large_to_read,
+    "newsletter-confirmed": _newsletter_link("confirm"),
+    "newsletter-unsubscribed": _newsletter_link("unsubscribe"),
+}
