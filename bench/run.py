@@ -7,7 +7,9 @@ with PAGE_CACHE_SECONDS=0: the public site itself offers no way round its
 cache) and measures with wrk, all with the same load:
 
 - a static file served by whitenoise (the baseline),
-- an article page from the page cache,
+- an article page from the page cache, as a first visit (wrk keeps no
+  cookies, so each request gets a new CSRF cookie) and as a returning
+  reader's browser sends it (with its CSRF cookie),
 - the home page from the page cache,
 - an article page uncached,
 - the home page uncached, for reference.
@@ -143,13 +145,14 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
-def wrk(base, name, path):
+def wrk(base, name, path, headers=()):
     duration = env_setting("BENCH_DURATION", "5")
     connections = env_setting("BENCH_CONNECTIONS", "16")
     threads = env_setting("BENCH_THREADS", "2")
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    extra = [argument for header in headers for argument in ("-H", header)]
     output = subprocess.run(  # noqa: S603
-        [*command, "-H", PROXY_HEADER, base + path],
+        [*command, "-H", PROXY_HEADER, *extra, base + path],
         capture_output=True,
         text=True,
         check=True,
@@ -193,6 +196,12 @@ def warm_up(base, paths, expect_cache):
             )
 
 
+def csrf_cookie(base, path):
+    """'csrftoken=...' as the site sets it on a first visit to `path`."""
+    headers = fetch(base, path)[1]
+    return re.search(r"(csrftoken=[A-Za-z0-9]+)", headers.get("Set-Cookie", "")).group(1)
+
+
 def static_path(base):
     html = fetch(base, "/")[2]
     return re.search(
@@ -204,12 +213,12 @@ def print_table(results):
     baseline = results[0].requests_per_second
     print()
     print(
-        f"{'':20} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'x static':>9} "
+        f"{'':36} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'x static':>9} "
         f"{'requests':>9} {'errors':>7}  path"
     )
     for r in results:
         print(
-            f"{r.name:20} {r.requests_per_second:11.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} "
+            f"{r.name:36} {r.requests_per_second:11.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} "
             f"{r.requests_per_second / baseline:9.2f} {r.requests:9d} {r.errors:7d}  {r.path}"
         )
 
@@ -261,21 +270,25 @@ def main():
         Gunicorn(uncached_environment, port + 1, log) as uncached,
     ):
         static = static_path(cached.base)
-        plan = [
-            ("static file", cached.base, static),
-            ("article (cached)", cached.base, ARTICLE),
-            ("home (cached)", cached.base, "/"),
-            ("article (uncached)", uncached.base, ARTICLE),
-            ("home (uncached)", uncached.base, "/"),
-        ]
         warm_up(cached.base, [static, ARTICLE, "/"], {ARTICLE: "hit", "/": "hit"})
         warm_up(uncached.base, [ARTICLE, "/"], {})
+        # wrk keeps no cookies: every request is a first visit, which gets a
+        # new CSRF cookie. A returning reader's browser sends it back.
+        returning = [f"Cookie: {csrf_cookie(cached.base, ARTICLE)}"]
+        plan = [
+            ("static file", cached.base, static, ()),
+            ("article (cached)", cached.base, ARTICLE, ()),
+            ("article (cached, returning reader)", cached.base, ARTICLE, returning),
+            ("home (cached)", cached.base, "/", ()),
+            ("article (uncached)", uncached.base, ARTICLE, ()),
+            ("home (uncached)", uncached.base, "/", ()),
+        ]
         print(f"Measuring with wrk, {rounds} rounds, each URL in turn ...", flush=True)
         # Rounds, each URL in turn, and the median of each: a busy moment on
         # the machine then spoils one sample, not one row.
         for _ in range(rounds):
-            for name, base, path in plan:
-                runs.setdefault(name, []).append(wrk(base, name, path))
+            for name, base, path, headers in plan:
+                runs.setdefault(name, []).append(wrk(base, name, path, headers))
     results = [median_result(samples) for samples in runs.values()]
     print_table(results)
     print(
