@@ -38,6 +38,23 @@ run: $(STAMP)
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production mode with gunicorn (gunicorn.conf.py) on PORT: the same set-up as
+# `make run`, then DEBUG off and everything else from the environment. The
+# site refuses to start, naming what is missing, without SECRET_KEY,
+# ALLOWED_HOSTS, DATABASE_URL, CACHE_URL and EMAIL_URL.
+serve: export DEBUG := off
+serve: $(STAMP)
+	mkdir -p data
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py shell -c 'from django.core.management import call_command; \
+		from articles.models import Article; Article.objects.exists() or call_command("import_content")'
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	PORT=$(PORT) $(BIN)/gunicorn mesoguide.wsgi:application
+
+# Requests/s, p50 and p99 of a static file, cached and uncached pages (bench/run.py; needs wrk and Redis).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -40,7 +40,12 @@ def site_environment(workdir):
         "SECRET_KEY": "lighthouse-run-only",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": f"sqlite:///{workdir}/lighthouse.sqlite3",
-        "CACHE_URL": "locmemcache://lighthouse",
+        # Production refuses a per-process cache; a file cache is shared by
+        # gunicorn's workers and needs no Redis.
+        "CACHE_URL": f"filecache://{workdir}/cache",
+        "EMAIL_URL": "consolemail://",
+        # Served over plain HTTP on 127.0.0.1, with no TLS proxy in front.
+        "SECURE_SSL_REDIRECT": "off",
         "LOG_LEVEL": "WARNING",
     }
 

@@ -4,8 +4,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.db.models import Max
 from django.urls import reverse
+
+from mesoguide.pagecache import cached_page
 
 from .models import Article, Topic
 
@@ -68,3 +71,9 @@ SITEMAPS = {
     "articles": DocumentSitemap(lambda: _published().guide_articles()),
     "pages": DocumentSitemap(lambda: _published().site_pages()),
 }
+
+
+@cached_page("sitemap")
+def sitemap_xml(request):
+    """The sitemap, kept in the page cache: listing thousands of articles takes a while."""
+    return sitemap(request, sitemaps=SITEMAPS)

@@ -1,9 +1,17 @@
 """Reader pages. Visibility is decided only by Article.objects.published();
-staff with edit rights may preview unpublished text, marked and never cached."""
+staff with edit rights may preview unpublished text, marked and never cached.
+
+Anonymous readers get home, topic, person, article and site pages from the
+page cache (mesoguide/pagecache.py). Each page runs a fixed number of queries
+however many articles there are: the home page shows the first few articles
+of each topic, topic and person pages are paginated.
+"""
 
 from itertools import groupby
 
 from django.core.paginator import Paginator
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,32 +19,72 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from mesoguide.origin import absolute_url
+from mesoguide.pagecache import cached_page
 from readership.counting import record_view
 
 from . import search as site_search
 from .models import Article, Kind, Person, Topic
+
+# Articles per topic on the home page; the topic page lists them all.
+HOME_ARTICLES_PER_TOPIC = 6
+ARTICLES_PER_PAGE = 24
 
 
 def _guide():
     return Article.objects.published().guide_articles().with_live_text().in_guide_order()
 
 
+@cached_page("home")
 def home(request):
-    articles = list(_guide())
-    sections = [(topic, list(items)) for topic, items in groupby(articles, key=lambda a: a.topic)]
+    # One query: each topic's first articles, plus one more to know whether
+    # to link to the rest. The ranking runs over ids only, not the article texts.
+    ranked = (
+        Article.objects.published()
+        .guide_articles()
+        .annotate(
+            position=Window(
+                RowNumber(), partition_by=[F("topic_id")], order_by=[F("order"), F("slug")]
+            )
+        )
+        .filter(position__lte=HOME_ARTICLES_PER_TOPIC + 1)
+    )
+    articles = (
+        _guide()
+        .filter(pk__in=ranked.values("pk"))
+        .order_by("topic__order", "topic_id", "order", "slug")
+    )
+    sections = []
+    for topic, items in groupby(articles, key=lambda a: a.topic):
+        items = list(items)
+        shown = items[:HOME_ARTICLES_PER_TOPIC]
+        sections.append((topic, shown, len(items) > len(shown)))
     return render(request, "articles/home.html", {"sections": sections})
 
 
+def _page_of(request, articles):
+    return Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@cached_page("topic", query_params=["page"])
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    articles = _guide().filter(topic=topic)
-    return render(request, "articles/topic.html", {"topic": topic, "articles": articles})
+    page = _page_of(request, _guide().filter(topic=topic))
+    return render(
+        request,
+        "articles/topic.html",
+        {"topic": topic, "articles": page.object_list, "page_obj": page},
+    )
 
 
+@cached_page("person", query_params=["page"])
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
-    articles = _guide().filter(author=person)
-    return render(request, "articles/person.html", {"person": person, "articles": articles})
+    page = _page_of(request, _guide().filter(author=person))
+    return render(
+        request,
+        "articles/person.html",
+        {"person": person, "articles": page.object_list, "page_obj": page},
+    )
 
 
 def can_preview(user):
@@ -72,13 +120,17 @@ def _render_document(request, template, kind, slug, extra=None):
     if preview:
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
+    elif kind == Kind.ARTICLE:
+        response.article_id = article.pk  # a page-cache hit still counts the view
     return response
 
 
+@cached_page("article")
 def article_detail(request, slug):
     return _render_document(request, "articles/article.html", Kind.ARTICLE, slug)
 
 
+@cached_page("page")
 def page_detail(request, slug):
     return _render_document(request, "articles/page.html", Kind.PAGE, slug)
 

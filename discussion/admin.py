@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from .models import Comment, CommentStatus
+from .models import Comment, CommentStatus, comments_moderated
 
 
 @admin.register(Comment)
@@ -39,9 +39,12 @@ class CommentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def _moderate(self, request, queryset, status):
-        count = queryset.exclude(status=status).update(
+        changing = queryset.exclude(status=status)
+        article_ids = set(changing.values_list("article_id", flat=True))
+        count = changing.update(
             status=status, moderated_at=timezone.now(), moderated_by=request.user
         )
+        comments_moderated.send(sender=Comment, article_ids=article_ids)
         label = CommentStatus(status).label.lower()
         self.message_user(request, f"{count} comment(s) {label}.", messages.SUCCESS)
 

@@ -2,9 +2,15 @@
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 
 from articles.rendering import render_comment
+
+# Sent with `article_ids` after comments change status in bulk (the admin's
+# approve and reject actions), which sends no post_save; cached article pages
+# listen (mesoguide/cache_invalidation.py).
+comments_moderated = Signal()
 
 
 class CommentStatus(models.TextChoices):

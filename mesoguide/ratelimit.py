@@ -13,9 +13,15 @@ from django.core.cache import cache
 
 
 def client_ip(request):
-    # The one place that decides who "a client" is. Behind a proxy, production
-    # sets REMOTE_ADDR from the trusted forwarding header before this runs.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # The one place that decides who "a client" is. Behind proxies,
+    # mesoguide/client_ip.py sets REMOTE_ADDR from the trusted forwarding
+    # header (NUM_PROXIES) before this runs.
+    return address_or_none(request) or "unknown"
+
+
+def address_or_none(request):
+    """The client's address; None when there is none (django-axes stores it as an IP)."""
+    return request.META.get("REMOTE_ADDR") or None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """MesoGuide settings: one module, every value from the environment.
 
 Development needs no configuration at all. With DEBUG off the site refuses to
-start unless the values a public deployment cannot guess are given.
+start unless the values a public deployment cannot guess are given, and it is
+secure by default: HTTPS only, HSTS, a strict Content-Security-Policy, secure
+cookies, throttled logins and public forms.
 """
 
 from pathlib import Path
@@ -36,6 +38,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "mesoguide.apps.MesoGuideConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "articles",
     "partners",
     "discussion",
@@ -53,14 +57,32 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load-balancer probes are answered first: no host check, no HTTPS redirect.
+    "mesoguide.health.HealthCheckMiddleware",
+    "mesoguide.client_ip.ProxiedClientIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "mesoguide.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "mesoguide.post_limits.PublicPostLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mesoguide.security_headers.SiteCSPMiddleware",
+    # Everything above also applies to pages served from the page cache;
+    # what follows runs only when a page is built.
+    "mesoguide.pagecache.PageCacheMiddleware",
+    "mesoguide.outage.DatabaseOutageMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes must come last: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins from a locked-out user name and address before checking passwords.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "mesoguide.urls"
@@ -83,13 +105,44 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'mesoguide.sqlite3'}"),
+    "default": env.db_url_config(
+        _required_in_production("DATABASE_URL", f"sqlite:///{DATA_DIR / 'mesoguide.sqlite3'}")
+    ),
 }
+# Persistent connections, checked before reuse so a restarted database is
+# picked up again without restarting the app.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3. Fail fast when the database is unreachable: readers get the
+    # 503 page in seconds instead of a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://mesoguide")}
+CACHES = {
+    "default": env.cache_url_config(_required_in_production("CACHE_URL", "locmemcache://mesoguide"))
+}
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="mesoguide")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's backend, reusing its Redis client objects (mesoguide/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "mesoguide.redis_cache.SharedClientRedisCache"
+    # A Redis outage must slow no request down by more than a moment.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
+_PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+if not DEBUG and CACHES["default"]["BACKEND"] in _PER_PROCESS_CACHES:
+    # Page-cache invalidation, rate limits and login throttling only hold
+    # when every worker and every app server sees the same cache.
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a cache shared by all processes (e.g. redis://host:6379/0) "
+        "when DEBUG is off."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -117,7 +170,7 @@ STORAGES = {
     },
 }
 
-EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
+EMAIL_CONFIG = env.email_url_config(_required_in_production("EMAIL_URL", "consolemail://"))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MesoGuide <newsletter@localhost>")
 
@@ -128,15 +181,112 @@ SITE_NAME = "MesoGuide"
 # own host is used when this is empty.
 SITE_URL = env("SITE_URL", default="")
 
+# --- Security -------------------------------------------------------------------
+# Everything below is on whenever DEBUG is off; `manage.py check --deploy
+# --fail-level WARNING` passes with nothing silenced.
+
+
+def _proxy_ssl_header(value):
+    """'X-Forwarded-Proto: https' -> ('HTTP_X_FORWARDED_PROTO', 'https'); empty -> None."""
+    if not value:
+        return None
+    header, _, expected = value.partition(":")
+    if not expected.strip():
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https'."
+        )
+    return ("HTTP_" + header.strip().upper().replace("-", "_"), expected.strip())
+
+
+# Only behind a TLS-terminating proxy that always sets (never forwards) this
+# header. Never trusted by default.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env("SECURE_PROXY_SSL_HEADER", default=""))
+# How many proxies (load balancer, CDN ...) append to X-Forwarded-For in front
+# of the app; 0 trusts no forwarding header and uses the connection's address.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# Sessions (only editors have them) live in the cache, backed by the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Public pages: no inline script or style anywhere. The admin gets its own,
+# nearly as tight, policy (mesoguide/security_headers.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Admin login: lock a user name at a given address out after 5 failures for
+# an hour. Attempts are kept in the database, shared by every app server.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# REMOTE_ADDR, as mesoguide/client_ip.py set it behind proxies (None for a
+# login made in code, which has no address).
+AXES_CLIENT_IP_CALLABLE = "mesoguide.ratelimit.address_or_none"
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Every public POST (comments, newsletter ...) per client address: at most
+# PUBLIC_POST_LIMIT in PUBLIC_POST_WINDOW seconds. Forms may add tighter limits.
+PUBLIC_POST_LIMIT = env.int("PUBLIC_POST_LIMIT", default=30)
+PUBLIC_POST_WINDOW = env.int("PUBLIC_POST_WINDOW", default=600)
+
+# --- Page cache ---------------------------------------------------------------------
+# Anonymous GETs of home, topic and article pages are kept in the shared cache
+# and refreshed on publish (mesoguide/pagecache.py). 0 turns the cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
+# How long each app process may serve its own copy of a cached page without
+# asking the shared cache (saves a Redis round trip per request). Another
+# process sees a refreshed page at most this much later.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=0 if DEBUG else 1.0)
+# How long a CDN may keep a page without a form token (s-maxage). Pages are
+# never purged from a CDN, so this bounds how long an unpublished page lingers.
+CDN_CACHE_SECONDS = env.int("CDN_CACHE_SECONDS", default=300)
+
 # Article view counts are buffered in the cache and written to the database
 # once an article has this many new visits, or this many seconds after its
 # last write (see readership/counting.py).
 VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=50)
 VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=60)
 
+# --- Logging ----------------------------------------------------------------------
+# To standard output. gunicorn writes the one line per request (gunicorn.conf.py);
+# django.request would repeat 4xx lines, so it only reports server errors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # Start-up banner and housekeeping; failed logins and lockouts are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }

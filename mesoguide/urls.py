@@ -1,12 +1,14 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import views
 from articles.editors_guide import editors_guide
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import sitemap_xml
 
+from .pagecache import cached_page
+
+handler400 = "mesoguide.errors.bad_request"
 handler404 = "mesoguide.errors.not_found"
 handler500 = "mesoguide.errors.server_error"
 
@@ -17,9 +19,9 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("search/", views.search, name="search"),
-    path("feeds/rss/", LatestArticlesFeed(), name="feed_rss"),
-    path("feeds/atom/", LatestArticlesAtomFeed(), name="feed_atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/rss/", cached_page("feeds")(LatestArticlesFeed()), name="feed_rss"),
+    path("feeds/atom/", cached_page("feeds")(LatestArticlesAtomFeed()), name="feed_atom"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("discussion.urls")),
     path("", include("newsletter.urls")),

@@ -15,6 +15,9 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Login throttling needs the request, which Client.login() does not pass;
+    # test_production.py switches it on where it is tested.
+    settings.AXES_ENABLED = False
     # Rate-limit counters and buffered view counts must not leak between tests.
     cache.clear()
     yield
@@ -64,3 +67,13 @@ def editor(db):
 @pytest.fixture
 def other_editor(db):
     return _user_in("Editor", "editor2")
+
+
+@pytest.fixture(autouse=True)
+def _no_local_page_copies():
+    # The page cache's per-process copies must not outlive the cleared cache.
+    from mesoguide.pagecache import forget_local_copies
+
+    forget_local_copies()
+    yield
+    forget_local_copies()

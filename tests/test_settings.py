@@ -5,11 +5,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DEBUG": "off",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "example.org",
+    "DATABASE_URL": "sqlite:////tmp/mesoguide-settings-test.sqlite3",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp://mail.example.org:25",
+}
 
 
 def start_django(**environment):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
     env.update(environment)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -25,19 +36,18 @@ def test_development_starts_with_no_configuration():
     assert start_django().returncode == 0
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = start_django(DEBUG="off", ALLOWED_HOSTS="example.org")
+@pytest.mark.parametrize("missing", sorted(set(PRODUCTION) - {"DEBUG"}))
+def test_production_refuses_to_start_without_each_essential_setting_and_names_it(missing):
+    result = start_django(**{k: v for k, v in PRODUCTION.items() if k != missing})
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert f"{missing} must be set when DEBUG is off" in result.stderr
 
 
-def test_production_refuses_to_start_without_allowed_hosts():
-    result = start_django(DEBUG="off", SECRET_KEY="x" * 50)
+def test_production_refuses_a_cache_that_app_servers_cannot_share():
+    result = start_django(**{**PRODUCTION, "CACHE_URL": "locmemcache://"})
     assert result.returncode != 0
-    assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
+    assert "CACHE_URL must name a cache shared by all processes" in result.stderr
 
 
-def test_production_starts_when_both_are_given():
-    assert (
-        start_django(DEBUG="off", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org").returncode == 0
-    )
+def test_production_starts_when_everything_essential_is_given():
+    assert start_django(**PRODUCTION).returncode == 0

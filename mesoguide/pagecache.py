@@ -1,0 +1,362 @@
+"""Whole-page cache for anonymous readers, shared by every app server.
+
+The pages of views marked with @cached_page are kept in the default cache
+(Redis in production) and served from there to anonymous GETs by
+PageCacheMiddleware, without a single database query. Each process also keeps
+the pages it just served for PAGE_CACHE_LOCAL_SECONDS (1 s in production),
+which saves the round trip to Redis on busy pages.
+
+Freshness. Every page belongs to a few groups ("home", "article:<slug>",
+"topic:<slug>" ... and "*", which is every page). Each group has a version in
+the cache; a page is stored with the versions it was built under and served
+only while they are all unchanged. Refreshing a group writes a new version, so
+every page of it (all of a topic's list pages, say) is rebuilt on its next
+request. The versions are read in the same round trip as the page. A page also
+expires when the next scheduled publication or unpublication comes due, and
+on the day a partnership starts or ends.
+cache_invalidation.py decides which groups a change touches.
+
+Forms. A cached page must not carry one visitor's CSRF token to another: it is
+stored with the token replaced by a marker, and each visitor gets their own
+token (and cookie) put in its place when the page is served.
+
+Never cached: logged-in visitors (anyone with a session cookie) and visitors
+with pending messages, who neither read nor fill the cache; previews; pages
+other than 200; responses that set cookies or say private/no-store.
+"""
+
+import hashlib
+import importlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache as memoize
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import Resolver404, get_urlconf, resolve
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+EVERY_PAGE = "*"
+# The format of stored pages is in the key, so app servers running two releases
+# side by side during a deploy never read each other's entries.
+_PAGE_PREFIX = "page:v2:"
+_VERSION_PREFIX = "page-version:"
+_CSRF_MARKER = b"@@visitor-csrf-token@@"
+# What {% csrf_token %} renders; the token is 64 letters and digits.
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+# Cookies that mean the page may be personal: a login session, pending messages.
+_PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# Headers the cache sets itself rather than storing.
+_UNSTORED_HEADERS = {"content-length", "cache-control", "expires", "etag", "vary", "set-cookie"}
+
+
+def page_group(name, slug=None):
+    """The group of one page: page_group("home"), page_group("article", "what-it-is")."""
+    return name if slug is None else f"{name}:{slug}"
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    name: str
+    query_params: tuple
+
+
+def cached_page(name, query_params=()):
+    """Mark a view whose page anonymous readers get from the page cache.
+
+    `name` and the view's `slug` argument make the page's group. `query_params`
+    are the query parameters the page depends on (e.g. "page"); any other
+    parameter is ignored, so it can neither change the page nor bypass the cache.
+    """
+
+    def mark(view):
+        view.cached_page = CachedPage(name, tuple(query_params))
+        return view
+
+    return mark
+
+
+class PageCacheMiddleware:
+    """Serves marked pages from the cache, early in the middleware stack.
+
+    It runs after the CSRF middleware (which reads and sets the visitor's
+    token cookie) and after the middleware that add headers to every response,
+    but before authentication, messages and the view: a hit costs at most one
+    round trip to the shared cache and no database query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        page = _marked_page(request)
+        if page is None or not settings.PAGE_CACHE_SECONDS:
+            return self.get_response(request)
+        spec, slug = page
+        key = _page_key(request, spec.query_params)
+        if key is None or _is_personal(request):
+            return _private(self.get_response(request))
+        entry = _local_copies.get(key)
+        if entry is not None and _is_fresh(entry):
+            _record_view(request, entry)
+            return _serve(request, entry, "hit")
+        groups = [EVERY_PAGE, page_group(spec.name, slug)]
+        try:
+            found = cache.get_many([key, *(_VERSION_PREFIX + group for group in groups)])
+            versions = _versions(groups, found)
+        except Exception:
+            logger.warning("Page cache unavailable, serving uncached", exc_info=True)
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry and entry["versions"] == versions and _is_fresh(entry):
+            _local_copies.keep(key, entry)
+            _record_view(request, entry)
+            return _serve(request, entry, "hit")
+        response = self.get_response(request)
+        entry = _entry(request, response, versions)
+        if entry is None:
+            return response
+        try:
+            cache.set(key, entry, timeout=int(entry["expires_at"] - time.time()) + 1)
+        except Exception:
+            logger.warning("Page cache unavailable, page not stored", exc_info=True)
+        _local_copies.keep(key, entry)
+        return _serve(request, entry, "miss")
+
+
+def refresh(*groups):
+    """Rebuild every cached page of these groups on its next request.
+
+    Done at once and again after the current transaction commits, so a page
+    rebuilt meanwhile from not-yet-committed data cannot outlive the change.
+    A cache error is logged, never raised: publishing must not fail on it.
+    """
+    _write_new_versions(groups)
+    _local_copies.forget()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: (_write_new_versions(groups), _local_copies.forget()))
+
+
+def refresh_everything():
+    refresh(EVERY_PAGE)
+
+
+# --- Inside ------------------------------------------------------------------------
+
+
+class _LocalCopies:
+    """This process's copies of pages it recently read from the shared cache.
+
+    A copy is served without asking the shared cache for at most
+    PAGE_CACHE_LOCAL_SECONDS: that round trip costs more than the rest of a
+    hit. So another process may serve a refreshed page up to that long after
+    the change; the process that made the change forgets its copies at once.
+    """
+
+    LIMIT = 500  # pages; about 15 MB of HTML at most
+
+    def __init__(self):
+        self._copies = {}
+
+    def get(self, key):
+        copy = self._copies.get(key)
+        if copy is None or time.monotonic() - copy[1] > settings.PAGE_CACHE_LOCAL_SECONDS:
+            return None
+        return copy[0]
+
+    def keep(self, key, entry):
+        if settings.PAGE_CACHE_LOCAL_SECONDS <= 0:
+            return
+        if len(self._copies) >= self.LIMIT:
+            self._copies = {}
+        self._copies[key] = (entry, time.monotonic())
+
+    def forget(self):
+        self._copies = {}
+
+
+_local_copies = _LocalCopies()
+
+
+def forget_local_copies():
+    _local_copies.forget()
+
+
+def _write_new_versions(groups):
+    version = f"{time.time_ns():x}"
+    try:
+        cache.set_many({_VERSION_PREFIX + group: version for group in groups}, timeout=None)
+    except Exception:
+        logger.error("Could not refresh cached pages %s", ", ".join(groups), exc_info=True)
+
+
+def _versions(groups, found):
+    """The current version of each group, creating any the cache has lost."""
+    keys = [_VERSION_PREFIX + group for group in groups]
+    missing = [key for key in keys if key not in found]
+    if missing:
+        # A lost version might have been newer than a stored page's: start a
+        # new one, which makes every page of the group stale.
+        version = f"{time.time_ns():x}"
+        for key in missing:
+            cache.add(key, version, timeout=None)
+        found = {**found, **cache.get_many(missing)}
+    return tuple(found.get(key) for key in keys)
+
+
+def _is_fresh(entry):
+    if entry["expires_at"] <= time.time():
+        return False
+    return entry["stale_on_day"] is None or timezone.localdate() < entry["stale_on_day"]
+
+
+def _marked_page(request):
+    """(CachedPage, slug) when the request is for a page marked with cached_page."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    return _resolve_marked_page(get_urlconf() or settings.ROOT_URLCONF, request.path_info)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_marked_page(urlconf, path):
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    spec = getattr(match.func, "cached_page", None)
+    return None if spec is None else (spec, match.kwargs.get("slug"))
+
+
+def _page_key(request, query_params):
+    """The cache key of the requested page, or None when it must not be cached."""
+    if "preview" in request.GET:
+        return None
+    parts = []
+    for param in query_params:
+        value = request.GET.get(param)
+        if value is None:
+            continue
+        if not (value.isdigit() and len(value) <= 6):
+            return None  # odd values are rendered, not stored
+        parts.append(f"{param}={value}")
+    # The host too: pages rendered for one host name link to that host.
+    page = request.get_host() + request.path + ("?" + "&".join(parts) if parts else "")
+    return _PAGE_PREFIX + page
+
+
+def _is_personal(request):
+    return any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+
+
+def _private(response):
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _entry(request, response, versions):
+    """What to store of a freshly rendered response, or None if it must not be stored."""
+    cache_control = response.get("Cache-Control", "")
+    if (
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    ):
+        return None
+    body, tokens = _CSRF_INPUT.subn(rb"\1" + _CSRF_MARKER + rb"\2", response.content)
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not tokens:
+        return None  # a token is in the page somewhere we cannot see: never share it
+    lifetime, stale_on_day = _lifetime()
+    if lifetime <= 0:
+        return None
+    return {
+        # A page with a form is kept split where each visitor's token goes:
+        # joining the parts is cheaper than replacing a marker.
+        "body": None if tokens else body,
+        "parts": body.split(_CSRF_MARKER) if tokens else None,
+        "has_form": tokens > 0,
+        "headers": {k: v for k, v in response.items() if k.lower() not in _UNSTORED_HEADERS},
+        "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        "versions": versions,
+        "expires_at": time.time() + lifetime,
+        "stale_on_day": stale_on_day,
+        "article_id": getattr(response, "article_id", None),
+    }
+
+
+def _serve(request, entry, outcome):
+    # Headers are written directly: this is the hot path of the whole site.
+    if entry["has_form"]:
+        # This visitor's own token; get_token also sets their CSRF cookie.
+        body = get_token(request).encode().join(entry["parts"])
+        # The page carries this visitor's token: no shared cache may keep it.
+        cache_control = "private, no-cache"
+    else:
+        body = entry["body"]
+        cdn_seconds = max(
+            0, min(settings.CDN_CACHE_SECONDS, int(entry["expires_at"] - time.time()))
+        )
+        cache_control = f"public, max-age=0, s-maxage={cdn_seconds}"
+    response = HttpResponse(
+        body,
+        headers={
+            **entry["headers"],
+            "ETag": entry["etag"],
+            "Cache-Control": cache_control,
+            "X-Page-Cache": outcome,
+        },
+    )
+    if "HTTP_IF_NONE_MATCH" not in request.META:
+        return response
+    if entry["has_form"] and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        # The browser's copy holds a token for a cookie it no longer has.
+        return response
+    return get_conditional_response(request, etag=entry["etag"], response=response)
+
+
+def _lifetime():
+    """(seconds a page stays valid, local day from which it is stale or None).
+
+    Pages change with no save at all when a scheduled publication comes due
+    or a partnership starts or ends (partners change by the day).
+    """
+    from .cache_invalidation import next_change_without_a_save
+
+    now = timezone.now()
+    moment, day = next_change_without_a_save(now)
+    seconds = settings.PAGE_CACHE_SECONDS
+    if moment is not None:
+        seconds = min(seconds, (moment - now).total_seconds())
+    if day is not None:
+        midnight = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+        seconds = min(seconds, (midnight - now).total_seconds())
+    return int(seconds), day
+
+
+@memoize
+def _view_counter():
+    """readership.counting.record_view when the reader features are installed."""
+    try:
+        return importlib.import_module("readership.counting").record_view
+    except ImportError:
+        return None
+
+
+def _record_view(request, entry):
+    counter = _view_counter()
+    if counter is not None and entry["article_id"] is not None:
+        try:
+            counter(request, entry["article_id"])
+        except Exception:
+            logger.warning("View not counted", exc_info=True)

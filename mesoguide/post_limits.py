@@ -1,0 +1,48 @@
+"""A ceiling on public POSTs (comments, newsletter sign-ups ...) per client.
+
+Every POST outside the admin counts against its client address in the shared
+cache (mesoguide/ratelimit.py): at most PUBLIC_POST_LIMIT posts per
+PUBLIC_POST_WINDOW seconds; over it the client gets the 429 page with
+Retry-After. It sits before the CSRF check, so rejected floods are counted
+too. Each form adds its own, tighter limit on top (discussion/forms.py,
+newsletter/subscriptions.py). Admin logins are throttled by django-axes, and
+the rest of the admin needs a staff login.
+
+If the cache is unreachable the limit is not enforced (logged): an outage of
+the cache must not stop readers from posting.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.urls import reverse
+
+from .errors import too_many_requests
+from .ratelimit import RateLimit
+
+logger = logging.getLogger(__name__)
+
+
+class PublicPostLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = None
+
+    def __call__(self, request):
+        if request.method == "POST" and not self._is_admin(request):
+            window = settings.PUBLIC_POST_WINDOW
+            limit = RateLimit("public-post", settings.PUBLIC_POST_LIMIT, window)
+            try:
+                allowed = limit.hit_by_client(request)
+            except Exception:
+                logger.warning("Public POST limit not enforced: cache error", exc_info=True)
+                allowed = True
+            if not allowed:
+                return too_many_requests(retry_after=window - int(time.time() % window))
+        return self.get_response(request)
+
+    def _is_admin(self, request):
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        return request.path_info.startswith(self.admin_prefix)

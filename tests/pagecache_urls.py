@@ -1,0 +1,35 @@
+"""The site's URLs plus two bare cached pages, one with a form and one without
+(every page of the site has the footer's newsletter form)."""
+
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import path
+
+from mesoguide.pagecache import cached_page
+from mesoguide.urls import urlpatterns as site_urlpatterns
+
+FORM = engines["django"].from_string(
+    '<form method="post" action="/sign-up/">{% csrf_token %}<button>Sign up</button></form>'
+)
+
+
+@cached_page("form-page")
+def form_page(request):
+    return HttpResponse(FORM.render({}, request))
+
+
+@cached_page("plain-page")
+def plain_page(request):
+    return HttpResponse("<p>No form here.</p>")
+
+
+def sign_up(request):
+    return HttpResponse("Thank you")
+
+
+urlpatterns = [
+    path("form-page/", form_page),
+    path("plain-page/", plain_page),
+    path("sign-up/", sign_up),
+    *site_urlpatterns,
+]

@@ -1,0 +1,246 @@
+"""Production mode is secure by default: headers, cookies, HTTPS, deploy checks,
+a branded 503 when the database is away, health checks, throttled logins and posts."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, connections
+from django.test import Client
+
+from mesoguide.security_headers import admin_inline_style_hashes
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+CSP_REQUIRED = {
+    "default-src": "'none'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'none'",
+    "object-src": "'none'",
+}
+PUBLIC_PAGES = ["home", "article", "topic", "person", "not found"]
+
+
+def production_env(tmp_path, **overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(
+        DEBUG="off",
+        SECRET_KEY="test-only-" + "k3y-material-" * 5,
+        ALLOWED_HOSTS="testserver,mesoguide.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        CACHE_URL=f"filecache://{tmp_path / 'cache'}",
+        EMAIL_URL="smtp://mail.example.org:25",
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https",
+        DJANGO_SETTINGS_MODULE="tests.production_settings",
+    )
+    env.update(overrides)
+    return env
+
+
+def run(args, env):
+    # The arguments are this module's own, never outside input.
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    """What readers and editors receive from the site in production mode."""
+    result = run(["-m", "tests.production_probe"], production_env(tmp_path_factory.mktemp("prod")))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def csp_directives(header):
+    return dict(part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+
+
+def test_deploy_checks_pass_in_production_mode_with_nothing_silenced(tmp_path):
+    env = production_env(tmp_path, DJANGO_SETTINGS_MODULE="mesoguide.settings")
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_public_pages_carry_the_strict_content_security_policy(production, page):
+    header = production[page]["headers"]["Content-Security-Policy"]
+    directives = csp_directives(header)
+    for directive, value in CSP_REQUIRED.items():
+        assert directives[directive] == value, (page, directive)
+    assert "unsafe-inline" not in header and "unsafe-eval" not in header
+
+
+def test_public_templates_have_no_inline_script_style_or_handlers():
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", re.I)
+    for template in (ROOT / "templates").rglob("*.html"):
+        if "admin" not in template.relative_to(ROOT / "templates").parts:
+            assert not inline.search(template.read_text()), template
+
+
+def test_the_admin_policy_allows_its_inline_styles_by_hash_only(production):
+    header = production["admin login"]["headers"]["Content-Security-Policy"]
+    directives = csp_directives(header)
+    assert "unsafe-inline" not in header and "unsafe-eval" not in header
+    assert directives["script-src"] == "'self'" and directives["default-src"] == "'none'"
+    assert directives["style-src"].split() == ["'self'", *admin_inline_style_hashes()]
+    assert admin_inline_style_hashes(), "the change list's inline style should be hashed"
+
+
+@pytest.mark.parametrize("page", [*PUBLIC_PAGES, "admin login"])
+def test_every_page_sends_the_security_headers(production, page):
+    headers = production[page]["headers"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_cookies_are_secure_http_only_and_same_site(production):
+    login = production["editor login"]
+    assert login["status"] == 302
+    cookies = {**production["admin login"]["cookies"], **login["cookies"]}
+    for name in ("csrftoken", "sessionid"):
+        assert cookies[name]["secure"] and cookies[name]["httponly"], name
+        assert cookies[name]["samesite"] == "Lax", name
+
+
+def test_the_tls_proxy_header_decides_what_counts_as_https(production):
+    assert production["https at the proxy"]["status"] == 200
+    assert production["http at the proxy"]["status"] == 301
+
+
+def test_plain_http_is_redirected_to_https_but_health_checks_are_answered(production):
+    assert production["plain http"]["status"] == 301
+    assert production["plain http"]["headers"]["Location"] == "https://testserver/"
+    assert production["healthz over plain http"]["status"] == 200
+
+
+def test_readers_get_a_503_page_when_the_database_server_is_unreachable(tmp_path):
+    # Nothing listens on port 9 (discard): the connection is refused at once.
+    env = production_env(tmp_path, DATABASE_URL="postgres://mesoguide@127.0.0.1:9/mesoguide")
+    script = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client().get('/', secure=True); "
+        "print(r.status_code, r['Retry-After'], 'briefly unavailable' in r.content.decode())"
+    )
+    result = run(["-c", script], env)
+    assert result.stdout.split() == ["503", "30", "True"], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- In-process: the database and cache failing and coming back -----------------------
+
+
+def database_down():
+    """Every query fails as it does when the database server is unreachable."""
+    return mock.patch.object(
+        connections["default"],
+        "cursor",
+        side_effect=OperationalError("connection refused: is the server running?"),
+    )
+
+
+@pytest.mark.django_db
+def test_database_outage_gives_a_branded_503_and_the_site_recovers_by_itself(client):
+    factories.published_article(slug="what-it-is", title="What mesotherapy is")
+    with database_down():
+        response = client.get("/guide/what-it-is/")
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "MesoGuide is briefly unavailable" in html and 'class="disclosure-banner"' in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    assert client.get("/guide/what-it-is/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_cached_pages_keep_being_served_while_the_database_is_away(client):
+    factories.published_article(slug="what-it-is", title="What mesotherapy is")
+    client.get("/guide/what-it-is/")
+    with database_down():
+        response = client.get("/guide/what-it-is/")
+    assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_healthz_says_alive_and_readyz_checks_database_and_cache(client):
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready["Cache-Control"] == "no-store"
+    with database_down():
+        assert client.get("/healthz").status_code == 200
+        not_ready = client.get("/readyz")
+    assert not_ready.status_code == 503 and "database" in not_ready.content.decode()
+    with mock.patch("mesoguide.health.cache.set", side_effect=ConnectionError("cache down")):
+        not_ready = client.get("/readyz")
+    assert not_ready.status_code == 503 and "cache" in not_ready.content.decode()
+
+
+@pytest.mark.django_db
+def test_health_checks_answer_load_balancers_calling_by_ip_address():
+    client = Client(HTTP_HOST="10.0.0.7")
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    refused = client.get("/")  # everything else still checks the host
+    assert refused.status_code == 400
+    assert "We could not read that request" in refused.content.decode()
+
+
+# --- Throttling ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_login_locks_out_after_repeated_failures(client, django_user_model, settings):
+    settings.AXES_ENABLED = True
+    django_user_model.objects.create_superuser("boss", password="the right password")
+    attempts = [
+        client.post("/admin/login/", {"username": "boss", "password": "wrong"}).status_code
+        for _ in range(5)
+    ]
+    assert attempts == [200, 200, 200, 200, 429]
+    locked = client.post("/admin/login/", {"username": "boss", "password": "the right password"})
+    assert locked.status_code == 429 and "Too many attempts" in locked.content.decode()
+    # Another address is not locked out.
+    elsewhere = Client(REMOTE_ADDR="192.0.2.50")
+    response = elsewhere.post(
+        "/admin/login/", {"username": "boss", "password": "the right password"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_public_posts_are_limited_per_client(settings):
+    settings.PUBLIC_POST_LIMIT = 3
+    client = Client(REMOTE_ADDR="192.0.2.1")
+    statuses = [client.post("/guide/anything/").status_code for _ in range(4)]
+    assert 429 not in statuses[:3] and statuses[3] == 429
+    limited = client.post("/guide/anything/")
+    assert int(limited["Retry-After"]) <= settings.PUBLIC_POST_WINDOW
+    assert "Too many attempts" in limited.content.decode()
+    assert Client(REMOTE_ADDR="192.0.2.2").post("/guide/anything/").status_code != 429
+
+
+@pytest.mark.django_db
+def test_forwarded_addresses_count_only_behind_the_configured_proxies(settings):
+    settings.PUBLIC_POST_LIMIT = 1
+    # No proxy configured: a made-up X-Forwarded-For does not make a new client.
+    client = Client(REMOTE_ADDR="192.0.2.9")
+    client.post("/x/", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert client.post("/x/", HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 429
+    # Behind one proxy, the address it saw is the client.
+    settings.NUM_PROXIES = 1
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    assert proxy.post("/x/", HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.3").status_code != 429
+    assert proxy.post("/x/", HTTP_X_FORWARDED_FOR="203.0.113.4").status_code != 429
+    assert proxy.post("/x/", HTTP_X_FORWARDED_FOR="other, 203.0.113.3").status_code == 429
