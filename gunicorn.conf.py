@@ -14,16 +14,10 @@ def _int(name, default):
 
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{_int('PORT', 8000)}"  # noqa: S104 (a server)
+# Sync workers: one request at a time each, the page cache keeps requests short.
 # WEB_CONCURRENCY is the usual name platforms set; default 2 per core + 1.
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
-# Threaded workers, because they keep connections alive between requests
-# (sync workers close each one): a reader's browser, or a proxy, then sends
-# page, stylesheet and script over one connection. With `make bench` (wrk,
-# 16 connections, 2 cores, 3 workers) this took a cached article from 0.75x
-# to 0.95x a static file and its p99 from 80 to 26 ms. Page rendering holds
-# the GIL, so more threads do not render faster; they wait on I/O together.
-worker_class = "gthread"
-threads = _int("GUNICORN_THREADS", 4)
+threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
