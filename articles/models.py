@@ -91,6 +91,10 @@ class Kind(models.TextChoices):
     PAGE = "page", "Site page"
 
 
+# A revision's large columns, which no listing shows.
+_TEXT_FIELDS = ("body", "body_html", "toc_html")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see: the one rule every public view, feed, sitemap and search uses."""
@@ -110,6 +114,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_live_text(self):
         return self.select_related("live_revision", "topic", "author")
+
+    def for_listing(self):
+        """Like with_live_text, without the texts themselves: what lists and sidebars show
+        (title, summary, reading time) is a small part of a revision."""
+        return self.with_live_text().defer(*(f"live_revision__{name}" for name in _TEXT_FIELDS))
 
     def in_guide_order(self):
         return self.order_by("topic__order", "order", "slug")

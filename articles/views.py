@@ -31,7 +31,7 @@ ARTICLES_PER_PAGE = 24
 
 
 def _guide():
-    return Article.objects.published().guide_articles().with_live_text().in_guide_order()
+    return Article.objects.published().guide_articles().for_listing().in_guide_order()
 
 
 @cached_page("home")

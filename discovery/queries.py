@@ -7,7 +7,7 @@ PICKS_LIMIT = 5
 
 
 def _readable():
-    return Article.objects.published().guide_articles().with_live_text()
+    return Article.objects.published().guide_articles().for_listing()
 
 
 def editors_picks(exclude=None, limit=PICKS_LIMIT):

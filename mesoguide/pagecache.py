@@ -151,6 +151,39 @@ def refresh_everything():
     refresh(EVERY_PAGE)
 
 
+def kept_like_pages(key, groups, build, max_seconds):
+    """build(), kept in the shared cache under `key` for as long as a cached page of
+    these groups would stay valid (same versions, no scheduled change due), and at
+    most max_seconds. For data several pages share, e.g. an article's sidebar: the
+    invalidation that refreshes those pages (cache_invalidation.py) refreshes it too.
+    Works whether the page cache itself is on or not.
+    """
+    groups = [EVERY_PAGE, *groups]
+    try:
+        found = cache.get_many([key, *(_VERSION_PREFIX + group for group in groups)])
+        versions = _versions(groups, found)
+    except Exception:
+        logger.warning("Cache unavailable: %s built afresh", key, exc_info=True)
+        return build()
+    entry = found.get(key)
+    if entry and entry["versions"] == versions and _is_fresh(entry):
+        return entry["value"]
+    value = build()
+    lifetime, stale_on_day = _lifetime(max_seconds)
+    if lifetime > 0:
+        entry = {
+            "value": value,
+            "versions": versions,
+            "expires_at": time.time() + lifetime,
+            "stale_on_day": stale_on_day,
+        }
+        try:
+            cache.set(key, entry, timeout=lifetime + 1)
+        except Exception:
+            logger.warning("Cache unavailable: %s not stored", key, exc_info=True)
+    return value
+
+
 # --- Inside ------------------------------------------------------------------------
 
 
@@ -325,7 +358,7 @@ def _serve(request, entry, outcome):
     return get_conditional_response(request, etag=entry["etag"], response=response)
 
 
-def _lifetime():
+def _lifetime(max_seconds=None):
     """(seconds a page stays valid, local day from which it is stale or None).
 
     Pages change with no save at all when a scheduled publication comes due
@@ -335,7 +368,7 @@ def _lifetime():
 
     now = timezone.now()
     moment, day = next_change_without_a_save(now)
-    seconds = settings.PAGE_CACHE_SECONDS
+    seconds = settings.PAGE_CACHE_SECONDS if max_seconds is None else max_seconds
     if moment is not None:
         seconds = min(seconds, (moment - now).total_seconds())
     if day is not None:

@@ -176,3 +176,18 @@ def test_comment_text_keeps_paragraphs_and_links_only_web_addresses():
     assert html.startswith("<p>First line<br>second line</p><p>New paragraph: ")
     assert '<a href="http://www.example.org"' in html
     assert html.count("<a ") == 1
+
+
+def test_every_reader_gets_their_own_working_token_in_the_page_forms(guide, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # each page built afresh, its forms from the kept copy
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    tokens = []
+    for _ in range(2):
+        reader = Client(enforce_csrf_checks=True)
+        html = reader.get(guide.get_absolute_url()).content.decode()
+        page_tokens = token.findall(html)
+        assert len(page_tokens) == 3  # the comment form and two newsletter sign-ups
+        response = reader.post(post_url(guide), {**GOOD, "csrfmiddlewaretoken": page_tokens[0]})
+        assert response.status_code == 302
+        tokens.append(page_tokens[0])
+    assert tokens[0] != tokens[1]

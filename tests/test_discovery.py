@@ -5,8 +5,11 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import timezone
 
+from articles import workflow
 from discovery.models import EditorsPick, RelatedArticle
+from mesoguide import pagecache
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +91,58 @@ def test_copy_link_button_is_progressive_enhancement(client, guide):
     )
     script = open(finders.find("js/copy-link.js")).read()
     assert "navigator.clipboard" in script and "button.hidden = false" in script
+
+
+# The sidebar's links are kept in the cache (discovery/sidebar.py); these pages
+# are built afresh each time, so what they show comes from that kept copy.
+@pytest.fixture
+def sidebar_only_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def sidebar(client, article):
+    return section(client.get(article.get_absolute_url()).content.decode(), "related")
+
+
+def test_sidebar_shows_a_newly_published_sibling_and_drops_an_unpublished_one(
+    client, sidebar_only_cache
+):
+    topic = factories.topic()
+    article = factories.published_article(slug="main", title="Main", topic=topic)
+    assert "Newly published" not in sidebar(client, article)
+    sibling = factories.published_article(slug="new", title="Newly published", topic=topic)
+    assert "Newly published" in sidebar(client, article)
+    workflow.unpublish(sibling, user=None)
+    assert "Newly published" not in sidebar(client, article)
+
+
+def test_sidebar_follows_the_editors_picks_and_related_choices(client, sidebar_only_cache):
+    current = factories.published_article(slug="current", title="Current article")
+    other = factories.published_article(slug="other", title="Other pick")
+    assert "Other pick" not in section(
+        client.get(current.get_absolute_url()).content.decode(), "picks"
+    )
+    pick = EditorsPick.objects.create(article=other, order=1)
+    assert "Other pick" in section(client.get(current.get_absolute_url()).content.decode(), "picks")
+    pick.delete()
+    assert "Other pick" not in section(
+        client.get(current.get_absolute_url()).content.decode(), "picks"
+    )
+    choice = RelatedArticle.objects.create(article=current, related=other, order=1)
+    assert "Other pick" in sidebar(client, current)
+    choice.delete()
+    assert "Other pick" not in sidebar(client, current)
+
+
+def test_sidebar_shows_a_scheduled_sibling_once_it_is_due(client, sidebar_only_cache, monkeypatch):
+    topic = factories.topic()
+    article = factories.published_article(slug="main", title="Main", topic=topic)
+    factories.approve_and_publish(
+        factories.draft_article(slug="soon", title="Scheduled sibling", topic=topic),
+        at=timezone.now() + timezone.timedelta(hours=1),
+    )
+    assert "Scheduled sibling" not in sidebar(client, article)
+    later = timezone.now() + timezone.timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(pagecache.time, "time", lambda: later.timestamp())
+    assert "Scheduled sibling" in sidebar(client, article)

@@ -1,6 +1,7 @@
 from django import template
 
 from discussion.forms import CommentForm
+from mesoguide.blank_forms import blank_form
 
 register = template.Library()
 
@@ -8,11 +9,14 @@ register = template.Library()
 @register.inclusion_tag("discussion/_comments.html", takes_context=True)
 def comments_section(context, article):
     """The approved comments of an article, their count and an empty comment form."""
-    comments = list(article.comments.approved())
     return {
         "article": article,
-        "comments": comments,
-        "form": CommentForm(),
+        "comments": list(article.comments.approved()),
         # Inclusion tags get a fresh context: hand the form its CSRF token.
-        "csrf_token": context.get("csrf_token"),
+        "form_html": blank_form(
+            "discussion/_comment_form.html",
+            CommentForm,
+            context.get("csrf_token"),
+            article_slug=article.slug,
+        ),
     }

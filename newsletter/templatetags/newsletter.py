@@ -1,5 +1,6 @@
 from django import template
 
+from mesoguide.blank_forms import blank_form
 from newsletter.forms import SignupForm
 
 register = template.Library()
@@ -9,7 +10,11 @@ register = template.Library()
 def newsletter_signup(context, placement):
     """A signup form; needs no database, so it also works on the 500 page."""
     return {
-        "form": SignupForm(placement=placement),
+        "form_html": blank_form(
+            "newsletter/_signup_form.html",
+            SignupForm,
+            context.get("csrf_token"),
+            form_options={"placement": placement},
+        ),
         "placement": placement,
-        "csrf_token": context.get("csrf_token"),
     }
