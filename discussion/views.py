@@ -1,7 +1,13 @@
-"""Posting a comment: validated, rate-limited, held for moderation, then a thank-you page."""
+"""Commenting: a form page of its own, then the comment validated, rate-limited,
+held for moderation, and a thank-you page.
+
+The form is not on the article page, which is shared by every reader (and a CDN);
+its page carries the visitor's CSRF token, so it is never cached.
+"""
 
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 
@@ -13,9 +19,12 @@ def _commentable_article(slug):
     return get_object_or_404(published, slug=slug)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request, slug):
     article = _commentable_article(slug)
+    if request.method != "POST":
+        return _form_page(request, article, CommentForm())
     form = CommentForm(request.POST)
     if form.is_spam():
         return redirect("discussion:thanks", slug=article.slug)
@@ -34,6 +43,10 @@ def post_comment(request, slug):
         status = 429
     else:
         status = 400
+    return _form_page(request, article, form, status=status)
+
+
+def _form_page(request, article, form, status=200):
     context = {"article": article, "revision": article.live_revision, "form": form}
     return render(request, "discussion/comment_form_page.html", context, status=status)
 

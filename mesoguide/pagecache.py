@@ -16,9 +16,11 @@ expires when the next scheduled publication or unpublication comes due, and
 on the day a partnership starts or ends.
 cache_invalidation.py decides which groups a change touches.
 
-Forms. A cached page must not carry one visitor's CSRF token to another: it is
-stored with the token replaced by a marker, and each visitor gets their own
-token (and cookie) put in its place when the page is served.
+Forms. A page that carries a CSRF token is never stored and is served
+`private`: one visitor's token must not reach another. So forms that need a
+token have pages of their own (newsletter sign-up, comment form), and every
+cached page is the same for everyone: it is served `public` with s-maxage, for
+a CDN to keep CDN_CACHE_SECONDS, and a hit does no per-visitor work.
 
 Never cached: logged-in visitors (anyone with a session cookie) and visitors
 with pending messages, who neither read nor fill the cache; previews; pages
@@ -28,7 +30,6 @@ other than 200; responses that set cookies or say private/no-store.
 import hashlib
 import importlib
 import logging
-import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,7 +40,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -49,11 +49,8 @@ logger = logging.getLogger(__name__)
 EVERY_PAGE = "*"
 # The format of stored pages is in the key, so app servers running two releases
 # side by side during a deploy never read each other's entries.
-_PAGE_PREFIX = "page:v2:"
+_PAGE_PREFIX = "page:v3:"
 _VERSION_PREFIX = "page-version:"
-_CSRF_MARKER = b"@@visitor-csrf-token@@"
-# What {% csrf_token %} renders; the token is 64 letters and digits.
-_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 # Cookies that mean the page may be personal: a login session, pending messages.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # Headers the cache sets itself rather than storing.
@@ -123,7 +120,9 @@ class PageCacheMiddleware:
             _record_view(request, entry)
             return _serve(request, entry, "hit")
         response = self.get_response(request)
-        entry = _entry(request, response, versions)
+        if _carries_token(request):
+            return _private(response)
+        entry = _entry(response, versions)
         if entry is None:
             return response
         try:
@@ -297,7 +296,12 @@ def _private(response):
     return response
 
 
-def _entry(request, response, versions):
+def _carries_token(request):
+    """Whether building the page gave out the visitor's CSRF token (get_token marks it)."""
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+
+
+def _entry(response, versions):
     """What to store of a freshly rendered response, or None if it must not be stored."""
     cache_control = response.get("Cache-Control", "")
     if (
@@ -307,18 +311,12 @@ def _entry(request, response, versions):
         or any(word in cache_control for word in ("private", "no-store", "no-cache"))
     ):
         return None
-    body, tokens = _CSRF_INPUT.subn(rb"\1" + _CSRF_MARKER + rb"\2", response.content)
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not tokens:
-        return None  # a token is in the page somewhere we cannot see: never share it
+    body = response.content
     lifetime, stale_on_day = _lifetime()
     if lifetime <= 0:
         return None
     return {
-        # A page with a form is kept split where each visitor's token goes:
-        # joining the parts is cheaper than replacing a marker.
-        "body": None if tokens else body,
-        "parts": body.split(_CSRF_MARKER) if tokens else None,
-        "has_form": tokens > 0,
+        "body": body,
         "headers": {k: v for k, v in response.items() if k.lower() not in _UNSTORED_HEADERS},
         "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
         "versions": versions,
@@ -330,30 +328,17 @@ def _entry(request, response, versions):
 
 def _serve(request, entry, outcome):
     # Headers are written directly: this is the hot path of the whole site.
-    if entry["has_form"]:
-        # This visitor's own token; get_token also sets their CSRF cookie.
-        body = get_token(request).encode().join(entry["parts"])
-        # The page carries this visitor's token: no shared cache may keep it.
-        cache_control = "private, no-cache"
-    else:
-        body = entry["body"]
-        cdn_seconds = max(
-            0, min(settings.CDN_CACHE_SECONDS, int(entry["expires_at"] - time.time()))
-        )
-        cache_control = f"public, max-age=0, s-maxage={cdn_seconds}"
+    cdn_seconds = max(0, min(settings.CDN_CACHE_SECONDS, int(entry["expires_at"] - time.time())))
     response = HttpResponse(
-        body,
+        entry["body"],
         headers={
             **entry["headers"],
             "ETag": entry["etag"],
-            "Cache-Control": cache_control,
+            "Cache-Control": f"public, max-age=0, s-maxage={cdn_seconds}",
             "X-Page-Cache": outcome,
         },
     )
     if "HTTP_IF_NONE_MATCH" not in request.META:
-        return response
-    if entry["has_form"] and settings.CSRF_COOKIE_NAME not in request.COOKIES:
-        # The browser's copy holds a token for a cookie it no longer has.
         return response
     return get_conditional_response(request, etag=entry["etag"], response=response)
 

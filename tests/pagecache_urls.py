@@ -1,5 +1,5 @@
-"""The site's URLs plus two bare cached pages, one with a form and one without
-(every page of the site has the footer's newsletter form)."""
+"""The site's URLs plus two bare cached pages, one without a form and one with a
+form carrying a CSRF token (which the site's cached pages no longer have)."""
 
 from django.http import HttpResponse
 from django.template import engines

@@ -37,6 +37,8 @@ pages = {
     "topic": article.topic.get_absolute_url(),
     "person": article.author.get_absolute_url(),
     "not found": "/no-such-page/",
+    "comment form": "/guide/what-it-is/comments/",
+    "newsletter": "/newsletter/",
     "admin login": "/admin/login/",
 }
 result = {name: seen(client.get(url, secure=True)) for name, url in pages.items()}

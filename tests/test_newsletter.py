@@ -42,12 +42,21 @@ def confirmed(email="reader@example.com"):
     return subscriber
 
 
-def test_signup_forms_are_in_the_footer_and_at_the_end_of_articles(client, guide):
+def test_footer_and_article_end_link_to_the_signup_page_without_a_form(client, guide):
     html = client.get(guide.get_absolute_url()).content.decode()
-    assert html.count(f'action="{SUBSCRIBE}"') == 2
-    assert '<label for="newsletter-footer-email">' in html
-    assert '<label for="newsletter-article-email">' in html
-    assert f'action="{SUBSCRIBE}"' in client.get("/").content.decode()
+    assert html.count(f'href="{SUBSCRIBE}">Get the newsletter</a>') == 2
+    assert f'action="{SUBSCRIBE}"' not in html
+    home = client.get("/").content.decode()
+    assert f'href="{SUBSCRIBE}">Get the newsletter</a>' in home
+    assert f'action="{SUBSCRIBE}"' not in home
+
+
+def test_signup_page_has_the_form_and_is_never_shared(client):
+    response = client.get(SUBSCRIBE)
+    html = response.content.decode()
+    assert f'action="{SUBSCRIBE}"' in html and 'name="csrfmiddlewaretoken"' in html
+    assert '<label for="newsletter-page-email">' in html
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
 
 
 def test_signup_sends_a_confirmation_link_and_subscribes_nobody_yet(client):

@@ -27,7 +27,7 @@ CSP_REQUIRED = {
     "base-uri": "'none'",
     "object-src": "'none'",
 }
-PUBLIC_PAGES = ["home", "article", "topic", "person", "not found"]
+PUBLIC_PAGES = ["home", "article", "topic", "person", "not found", "comment form", "newsletter"]
 
 
 def production_env(tmp_path, **overrides):
@@ -114,6 +114,16 @@ def test_cookies_are_secure_http_only_and_same_site(production):
     for name in ("csrftoken", "sessionid"):
         assert cookies[name]["secure"] and cookies[name]["httponly"], name
         assert cookies[name]["samesite"] == "Lax", name
+
+
+def test_reading_pages_are_shared_by_a_cdn_and_form_pages_are_private(production):
+    for page in ("home", "article", "topic"):
+        assert "public" in production[page]["headers"]["Cache-Control"], page
+        assert "s-maxage=" in production[page]["headers"]["Cache-Control"], page
+        assert not production[page]["cookies"], page
+    for page in ("comment form", "newsletter"):
+        assert "private" in production[page]["headers"]["Cache-Control"], page
+        assert production[page]["cookies"]["csrftoken"]["secure"], page
 
 
 def test_the_tls_proxy_header_decides_what_counts_as_https(production):

@@ -16,6 +16,7 @@ PUBLIC_URLS = {
     "person": "/people/editorial-team/",
     "search-results": "/search/?q=injections",
     "search-nothing-found": "/search/?q=zebra",
+    "comment-form": f"{ARTICLE}comments/",
     "comment-thanks": f"{ARTICLE}comments/thanks/",
     "newsletter": "/newsletter/",
     "newsletter-check-inbox": "/newsletter/check-your-inbox/",
@@ -38,14 +39,21 @@ def submit(page, button):
     return navigation.value
 
 
+def open_comment_form(page, article=ARTICLE):
+    """Follow the article's "Add a comment" link; the form on the page it leads to."""
+    page.goto(article)
+    with page.expect_navigation():
+        page.locator("#comments").get_by_role("link", name="Add a comment").click()
+    return page.locator("#comment-form")
+
+
 def _shows_errors(response):
     assert response.status == 400, f"expected the form back with errors, got {response.status}"
     return response
 
 
 def comment_with_errors(page):
-    page.goto(ARTICLE)
-    form = page.locator("#comment-form")
+    form = open_comment_form(page)
     form.get_by_label("Your email (optional)").fill("not-an-address")
     return _shows_errors(submit(page, form.get_by_role("button", name="Send comment")))
 
@@ -58,8 +66,7 @@ def newsletter_with_errors(page):
 
 
 def comment_without_csrf_token(page):
-    page.goto(ARTICLE)
-    form = page.locator("#comment-form")
+    form = open_comment_form(page)
     form.locator("input[name=csrfmiddlewaretoken]").evaluate("el => el.remove()")
     response = submit(page, form.get_by_role("button", name="Send comment"))
     assert response.status == 403
@@ -67,8 +74,7 @@ def comment_without_csrf_token(page):
 
 
 def comment_too_large_to_read(page):
-    page.goto(ARTICLE)
-    form = page.locator("#comment-form")
+    form = open_comment_form(page)
     form.get_by_label("Your comment").evaluate(
         "el => { el.removeAttribute('maxlength'); el.value = 'x'.repeat(3000000); }"
     )

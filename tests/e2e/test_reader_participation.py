@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from discussion.models import Comment, CommentStatus
 from newsletter.models import Subscriber, SubscriberState
-from tests.e2e.public_pages import ARTICLE, submit
+from tests.e2e.public_pages import ARTICLE, open_comment_form, submit
 
 COMMENT = (
     "Thank you for the clear sources.\n\nDoes the split-thigh trial say how long results lasted?"
@@ -14,8 +14,7 @@ COMMENT = (
 
 
 def test_reader_comment_awaits_moderation_and_appears_once_approved(page, launch_site):
-    page.goto(ARTICLE)
-    form = page.locator("#comment-form")
+    form = open_comment_form(page)
     form.get_by_label("Your name").fill("Alex")
     form.get_by_label("Your comment").fill(COMMENT)
     submit(page, form.get_by_role("button", name="Send comment"))
@@ -43,7 +42,9 @@ def test_reader_comment_awaits_moderation_and_appears_once_approved(page, launch
 
 def test_reader_confirms_newsletter_signup_through_the_emailed_link(page, launch_site, mailoutbox):
     page.goto(ARTICLE)
-    form = page.locator(".newsletter-article form")
+    with page.expect_navigation():
+        page.locator(".newsletter-article").get_by_role("link", name="Get the newsletter").click()
+    form = page.locator("main form.signup-form")
     form.get_by_label("Your email").fill("Reader@Example.com")
     submit(page, form.get_by_role("button", name="Subscribe"))
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from discussion.models import Comment, CommentStatus
 from newsletter.models import Subscriber
-from tests.e2e.public_pages import ARTICLE, submit
+from tests.e2e.public_pages import ARTICLE, open_comment_form, submit
 
 # What a browser that ignores maxlength (or a script) can send.
 SET_VALUE = "(el, value) => { el.removeAttribute('maxlength'); el.value = value; }"
@@ -14,8 +14,7 @@ SET_VALUE = "(el, value) => { el.removeAttribute('maxlength'); el.value = value;
 
 @pytest.fixture
 def comment_form(page, launch_site):
-    page.goto(ARTICLE)
-    return page.locator("#comment-form")
+    return open_comment_form(page)
 
 
 def send_comment(page, form, **fields):
