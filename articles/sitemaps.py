@@ -1,13 +1,16 @@
-"""sitemap.xml: the home page, topics with published articles, articles and site pages."""
+"""sitemap.xml: an index of sections (home, topics, articles, site pages), each
+paged at PAGE_SIZE URLs so every file stays small and quick with 10,000 articles."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from mesoguide.origin import absolute_url
 from mesoguide.pagecache import cached_page
 
 from .models import Article, Topic
@@ -17,8 +20,13 @@ def _published():
     return Article.objects.published()
 
 
+PAGE_SIZE = 1000
+
+
 class _SiteSitemap(Sitemap):
     """Absolute URLs on SITE_URL when it is set, like canonical links."""
+
+    limit = PAGE_SIZE
 
     def get_protocol(self, protocol=None):
         return (
@@ -59,10 +67,19 @@ class DocumentSitemap(_SiteSitemap):
         self.documents = documents
 
     def items(self):
-        return self.documents().order_by("kind", "topic__order", "order", "slug")
+        # Only what a <url> entry needs: the texts stay in the database.
+        return (
+            self.documents()
+            .only("kind", "slug", "last_published_at")
+            .order_by("kind", "topic__order", "order", "slug")
+        )
 
     def lastmod(self, article):
         return article.last_published_at
+
+    def get_latest_lastmod(self):
+        # Django's default walks every item; the database answers in one query.
+        return self.documents().aggregate(latest=Max("last_published_at"))["latest"]
 
 
 SITEMAPS = {
@@ -74,6 +91,23 @@ SITEMAPS = {
 
 
 @cached_page("sitemap")
-def sitemap_xml(request):
-    """The sitemap, kept in the page cache: listing thousands of articles takes a while."""
-    return sitemap(request, sitemaps=SITEMAPS)
+@sitemap_views.x_robots_tag
+def sitemap_index(request):
+    """/sitemap.xml: the list of section files on the site's public origin, page-cached."""
+    files = []
+    for section, site in SITEMAPS.items():
+        location = absolute_url(reverse("sitemap-section", args=[section]), request)
+        files.append(sitemap_views.SitemapIndexItem(location, site.get_latest_lastmod()))
+        files += [
+            sitemap_views.SitemapIndexItem(f"{location}?p={page}")
+            for page in range(2, site.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": files}, content_type="application/xml"
+    )
+
+
+@cached_page("sitemap", query_params=["p"])
+def sitemap_section(request, section):
+    """/sitemap-<section>.xml?p=N: one page of one section, kept in the page cache."""
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)

@@ -4,7 +4,7 @@ from django.urls import include, path
 from articles import views
 from articles.editors_guide import editors_guide
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
-from articles.sitemaps import sitemap_xml
+from articles.sitemaps import sitemap_index, sitemap_section
 
 from .pagecache import cached_page
 
@@ -21,7 +21,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("feeds/rss/", cached_page("feeds")(LatestArticlesFeed()), name="feed_rss"),
     path("feeds/atom/", cached_page("feeds")(LatestArticlesAtomFeed()), name="feed_atom"),
-    path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("discussion.urls")),
     path("", include("newsletter.urls")),

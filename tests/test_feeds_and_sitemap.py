@@ -50,18 +50,26 @@ def test_pages_link_to_the_feeds(client, guide):
     assert f'href="{reverse("feed_rss")}"' in html
 
 
+def sitemap_entries(client):
+    """Every <url> of the sitemap, found by following the index to each section file."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    entries = {}
+    for location in parse(index).iter(f"{SITEMAP}loc"):
+        section = client.get(location.text.removeprefix("http://testserver"))
+        assert section.status_code == 200, location.text
+        for url in parse(section).findall(f"{SITEMAP}url"):
+            entries[url.findtext(f"{SITEMAP}loc")] = url.findtext(f"{SITEMAP}lastmod")
+    return entries
+
+
 def test_sitemap_lists_home_topics_articles_and_pages_with_lastmod(client, guide):
     page = factories.approve_and_publish(
         factories.draft_article(slug="about", title="About", kind=Kind.PAGE),
         at=timezone.now() - timezone.timedelta(days=2),
     )
     empty_topic = factories.topic(slug="empty-topic")
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    urls = {
-        u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod")
-        for u in parse(response).findall(f"{SITEMAP}url")
-    }
+    urls = sitemap_entries(client)
     base = "http://testserver"
     assert urls[base + guide.get_absolute_url()] == guide.last_published_at.date().isoformat()
     assert urls[base + page.get_absolute_url()] == page.last_published_at.date().isoformat()
@@ -73,9 +81,26 @@ def test_sitemap_lists_home_topics_articles_and_pages_with_lastmod(client, guide
 def test_sitemap_uses_site_url_when_set(client, guide, settings):
     settings.SITE_URL = "https://mesoguide.example"
     assert (
-        f"<loc>https://mesoguide.example{guide.get_absolute_url()}</loc>"
+        "<loc>https://mesoguide.example/sitemap-articles.xml</loc>"
         in client.get("/sitemap.xml").content.decode()
     )
+    assert (
+        f"<loc>https://mesoguide.example{guide.get_absolute_url()}</loc>"
+        in client.get("/sitemap-articles.xml").content.decode()
+    )
+
+
+def test_large_sections_are_split_into_small_sitemap_files(client, monkeypatch):
+    from articles.sitemaps import SITEMAPS
+
+    monkeypatch.setattr(SITEMAPS["articles"], "limit", 2)
+    for n in range(5):
+        factories.published_article(slug=f"article-{n}")
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-articles.xml?p=3</loc>" in index
+    assert "/sitemap-articles.xml?p=4</loc>" not in index
+    last = client.get("/sitemap-articles.xml", {"p": 3})
+    assert last.status_code == 200 and len(parse(last).findall(f"{SITEMAP}url")) == 1
 
 
 def test_robots_txt_points_at_the_sitemap(client, settings):

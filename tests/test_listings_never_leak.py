@@ -49,6 +49,7 @@ def public_listings(visible):
         "rss": reverse("feed_rss"),
         "atom": reverse("feed_atom"),
         "sitemap": reverse("sitemap"),
+        "sitemap of articles": reverse("sitemap-section", args=["articles"]),
         "article with picks and related": visible.get_absolute_url(),
         "change log": reverse("article_changes", args=[visible.slug]),
     }
@@ -75,7 +76,10 @@ def test_the_walk_would_notice_a_leak(client, site):
         for name, url in public_listings(visible).items()
     }
     assert (
-        seen["home"] and seen["rss"] and seen["sitemap"] and seen["article with picks and related"]
+        seen["home"]
+        and seen["rss"]
+        and seen["sitemap of articles"]
+        and seen["article with picks and related"]
     )
 
 

@@ -47,6 +47,7 @@ def reader_urls(article):
         "person": article.author.get_absolute_url(),
         "article": article.get_absolute_url(),
         "sitemap": "/sitemap.xml",
+        "sitemap of articles": "/sitemap-articles.xml",
         "feed": "/feeds/atom/",
         "search": "/search/?q=synthetic+article",
         "search, later page": "/search/?q=synthetic+article&page=2",
