@@ -62,7 +62,9 @@ class ArticleEditForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk:
             return cleaned
-        current = Article.objects.get(pk=self.instance.pk).latest_revision
+        # Locked until the admin's transaction ends, so no save can slip in
+        # between this check and ours.
+        current = Article.objects.select_for_update().get(pk=self.instance.pk).latest_revision
         based_on = cleaned.get("based_on")
         if current is not None and based_on != current.pk:
             self.conflict_diff = revision_diff_table(

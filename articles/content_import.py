@@ -270,7 +270,9 @@ def _import_topics(source):
         if was_created:
             created += 1
         elif any(getattr(topic, k) != v for k, v in values.items()):
-            Topic.objects.filter(pk=topic.pk).update(**values)
+            for key, value in values.items():
+                setattr(topic, key, value)
+            topic.save()  # save(), not update(): cached pages listen for it
             changed += 1
     if created and created == len(source.data):
         return Outcome("created", source.path, f"{created} topics")

@@ -50,8 +50,9 @@ def _allowed_attribute(tag, name, value):
 
 # Beyond bleach's scheme check: a link is kept only if it is absolute http(s),
 # mailto, an in-page anchor or a path on this site; anything else (including
-# relative oddities such as "javascript&colon;...") loses its href.
-SAFE_HREF = re.compile(r"^(?:https?://|mailto:|#|/(?!/))", re.IGNORECASE)
+# relative oddities such as "javascript&colon;...", and "//host" or "/\\host",
+# which browsers read as another site) loses its href.
+SAFE_HREF = re.compile(r"^(?:https?://|mailto:|#|/(?![/\\]))", re.IGNORECASE)
 
 
 class _LinkPolicy(Filter):

@@ -9,7 +9,7 @@ of each topic, topic and person pages are paginated.
 
 from itertools import groupby
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
@@ -62,7 +62,12 @@ def home(request):
 
 
 def _page_of(request, articles):
-    return Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    # A page number that doesn't exist is a 404, not a copy of the last page:
+    # otherwise every ?page=N would be a new entry in the page cache.
+    try:
+        return Paginator(articles, ARTICLES_PER_PAGE).page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page of this list.") from error
 
 
 @cached_page("topic", query_params=["page"])

@@ -6,6 +6,7 @@ counter with the window as its lifetime, later hits increment it atomically
 """
 
 import hashlib
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -15,8 +16,16 @@ from django.core.cache import cache
 def client_ip(request):
     # The one place that decides who "a client" is. Behind proxies,
     # mesoguide/client_ip.py sets REMOTE_ADDR from the trusted forwarding
-    # header (NUM_PROXIES) before this runs.
-    return address_or_none(request) or "unknown"
+    # header (NUM_PROXIES) before this runs. An IPv6 client usually holds a
+    # whole /64, so that network counts as one client.
+    address = address_or_none(request) or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6 and not parsed.ipv4_mapped:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
 
 
 def address_or_none(request):

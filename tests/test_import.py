@@ -275,3 +275,11 @@ def test_import_records_its_revisions_and_events_without_a_user(content):
     actions = list(one.events.order_by("created_at", "id").values_list("action", "actor"))
     assert actions == [("import", None), ("approve", None), ("publish", None)]
     assert one.live_revision.origin == "import"
+
+
+def test_a_topic_renamed_in_the_files_shows_at_once_on_cached_pages(content, client):
+    run_import(content)
+    assert "How it works" in client.get("/topics/how-it-works/").content.decode()
+    write(content, "topics.yaml", "- slug: how-it-works\n  title: The basics\n  description: Basics.\n")
+    run_import(content)
+    assert "The basics" in client.get("/topics/how-it-works/").content.decode()

@@ -254,3 +254,22 @@ def test_forwarded_addresses_count_only_behind_the_configured_proxies(settings):
     assert proxy.post("/x/", HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.3").status_code != 429
     assert proxy.post("/x/", HTTP_X_FORWARDED_FOR="203.0.113.4").status_code != 429
     assert proxy.post("/x/", HTTP_X_FORWARDED_FOR="other, 203.0.113.3").status_code == 429
+
+
+@pytest.mark.django_db
+def test_admin_login_attempts_across_many_user_names_are_limited_per_client(settings):
+    settings.PUBLIC_POST_LIMIT = 3
+    client = Client(REMOTE_ADDR="192.0.2.77")
+    statuses = [
+        client.post("/admin/login/", {"username": f"guess{n}", "password": "password1"}).status_code
+        for n in range(4)
+    ]
+    assert 429 not in statuses[:3] and statuses[3] == 429
+
+
+@pytest.mark.django_db
+def test_an_ipv6_network_counts_as_one_client(settings):
+    settings.PUBLIC_POST_LIMIT = 1
+    Client(REMOTE_ADDR="2001:db8:1:2::1").post("/x/")
+    assert Client(REMOTE_ADDR="2001:db8:1:2::ffff").post("/x/").status_code == 429
+    assert Client(REMOTE_ADDR="2001:db8:1:3::1").post("/x/").status_code != 429

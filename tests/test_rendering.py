@@ -111,3 +111,9 @@ def test_reading_time_counts_prose_not_sources():
     rendered = render_markdown(f"{words}\n\n## Sources\n\n{sources}")
     assert rendered.word_count == 400
     assert rendered.reading_minutes == 2
+
+
+@pytest.mark.parametrize("href", ["//evil.example/x", "/\\evil.example/x", "/\\/evil.example"])
+def test_links_that_browsers_read_as_another_host_are_dropped(href):
+    html = html_of(f"[x]({href})")
+    assert "evil.example" not in html.split(">x<")[0], html

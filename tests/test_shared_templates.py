@@ -79,3 +79,10 @@ def test_home_lists_the_guide_in_reading_order(client):
     html = client.get("/").content.decode()
     assert html.index("First in order") < html.index("Second in order")
     assert first.live_revision.summary in html
+
+
+def test_list_pages_that_do_not_exist_are_404(client, site):
+    topic = site.topic.get_absolute_url()
+    assert client.get(topic, {"page": 1}).status_code == 200
+    assert client.get(topic, {"page": 2}).status_code == 404
+    assert client.get(topic, {"page": "abc"}).status_code == 404
