@@ -87,7 +87,18 @@ def _require(user, permission):
 
 
 def _is_author(user, revision):
-    return user is not None and revision.created_by_id == user.pk
+    """Did `user` write any of the text under review: this revision or an
+    earlier draft since the live one? A colleague's small edit on top of your
+    draft must not let you approve your own words."""
+    if user is None:
+        return False
+    if revision.created_by_id == user.pk:
+        return True
+    live = revision.article.live_revision
+    drafts = Revision.objects.filter(article_id=revision.article_id, number__lt=revision.number)
+    if live is not None:
+        drafts = drafts.filter(number__gt=live.number)
+    return drafts.filter(created_by_id=user.pk).exists()
 
 
 def _lock(article):

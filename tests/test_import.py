@@ -280,6 +280,10 @@ def test_import_records_its_revisions_and_events_without_a_user(content):
 def test_a_topic_renamed_in_the_files_shows_at_once_on_cached_pages(content, client):
     run_import(content)
     assert "How it works" in client.get("/topics/how-it-works/").content.decode()
-    write(content, "topics.yaml", "- slug: how-it-works\n  title: The basics\n  description: Basics.\n")
+    write(
+        content,
+        "topics.yaml",
+        "- slug: how-it-works\n  title: The basics\n  description: Basics.\n",
+    )
     run_import(content)
     assert "The basics" in client.get("/topics/how-it-works/").content.decode()

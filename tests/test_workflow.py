@@ -260,3 +260,17 @@ def test_months_after_handles_short_months():
     assert workflow.months_after(datetime.datetime(2026, 11, 15), 12) == datetime.datetime(
         2027, 11, 15
     )
+
+
+def test_a_colleagues_small_edit_does_not_let_you_approve_your_own_draft(
+    editor, writer, other_editor
+):
+    article = factories.draft_article(user=editor, body="The editor's own claims.")
+    workflow.save_draft(
+        article, user=writer, title="t", summary="s", body="The editor's own claims!"
+    )
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    with pytest.raises(PermissionDenied, match="you wrote"):
+        workflow.transition(article, workflow.APPROVE, user=editor)
+    assert "approve" not in workflow.available_actions(Article.objects.get(pk=article.pk), editor)
+    workflow.transition(article, workflow.APPROVE, user=other_editor)
