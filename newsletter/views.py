@@ -45,20 +45,25 @@ def _link_problem(request, expired=False):
     )
 
 
-@never_cache
-def confirm(request, token):
+def _answer_link(request, change, signed_token, template, **context):
+    """Apply a signed link's change and show its outcome; a bad link gets a friendly page."""
     try:
-        outcome = subscriptions.confirm(token)
+        outcome = change(signed_token)
     except tokens.ExpiredToken:
         return _link_problem(request, expired=True)
     except tokens.BadToken:
         return _link_problem(request)
     return render(
         request,
-        "newsletter/confirmed.html",
-        {"outcome": outcome.value, "form": SignupForm()},
+        template,
+        {"outcome": outcome.value, "form": SignupForm(), **context},
         status=404 if outcome is Outcome.UNKNOWN else 200,
     )
+
+
+@never_cache
+def confirm(request, token):
+    return _answer_link(request, subscriptions.confirm, token, "newsletter/confirmed.html")
 
 
 # Mail programs send RFC 8058 one-click unsubscribes as a POST without our
@@ -67,28 +72,12 @@ def confirm(request, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    try:
-        outcome = subscriptions.unsubscribe(token)
-    except tokens.BadToken:
-        return _link_problem(request)
-    return render(
-        request,
-        "newsletter/unsubscribed.html",
-        {"outcome": outcome.value, "token": token, "form": SignupForm()},
-        status=404 if outcome is Outcome.UNKNOWN else 200,
+    return _answer_link(
+        request, subscriptions.unsubscribe, token, "newsletter/unsubscribed.html", token=token
     )
 
 
 @never_cache
 @require_POST
 def resubscribe(request, token):
-    try:
-        outcome = subscriptions.resubscribe(token)
-    except tokens.BadToken:
-        return _link_problem(request)
-    return render(
-        request,
-        "newsletter/confirmed.html",
-        {"outcome": outcome.value, "form": SignupForm()},
-        status=404 if outcome is Outcome.UNKNOWN else 200,
-    )
+    return _answer_link(request, subscriptions.resubscribe, token, "newsletter/confirmed.html")
