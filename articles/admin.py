@@ -25,6 +25,13 @@ admin.site.site_header = "MesoGuide editorial desk"
 admin.site.site_title = "MesoGuide admin"
 admin.site.index_title = "Editorial desk"
 
+# What the editor is told after each review step.
+REVIEW_DONE = {
+    "submit": "Revision {number} was submitted for review.",
+    "request_changes": "Changes requested on revision {number}; the writer sees your note.",
+    "approve": "Revision {number} is approved and can be published by an editor.",
+}
+
 ACTION_LABELS = {
     "submit": "Submit for review",
     "request_changes": "Request changes",
@@ -281,15 +288,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def _perform(self, article, action, user, data):
         note = data["note"]
         number = article.latest_revision.number if article.latest_revision else None
-        if action == "submit":
-            workflow.transition(article, workflow.SUBMIT, user=user, note=note)
-            return f"Revision {number} was submitted for review."
-        if action == "request_changes":
-            workflow.transition(article, workflow.REQUEST_CHANGES, user=user, note=note)
-            return f"Changes requested on revision {number}; the writer sees your note."
-        if action == "approve":
-            workflow.transition(article, workflow.APPROVE, user=user, note=note)
-            return f"Revision {number} is approved and can be published by an editor."
+        if action in REVIEW_DONE:
+            review = next(a for a in workflow.REVIEW_ACTIONS if a.name == action)
+            workflow.transition(article, review, user=user, note=note)
+            return REVIEW_DONE[action].format(number=number)
         if action == "medical_review":
             workflow.attest_medical_review(article, article.latest_revision, user=user, note=note)
             return f"Your medical review of revision {number} is recorded."

@@ -65,23 +65,32 @@ def confirm(token):
     return Outcome.ALREADY_UNSUBSCRIBED
 
 
-def unsubscribe(token):
-    """Unsubscribe at once; idempotent. Raises tokens.BadToken."""
+def _set_state_from_link(token, state, stamp, done, already):
+    """Move the subscriber a mail link names to `state` (stamping the time); idempotent."""
     pk, email = tokens.read_unsubscribe_token(token)
     matching = _subscriber(pk, email)
-    if matching.exclude(state=SubscriberState.UNSUBSCRIBED).update(
-        state=SubscriberState.UNSUBSCRIBED, unsubscribed_at=timezone.now()
-    ):
-        return Outcome.UNSUBSCRIBED
-    return Outcome.ALREADY_UNSUBSCRIBED if matching.exists() else Outcome.UNKNOWN
+    if matching.exclude(state=state).update(state=state, **{stamp: timezone.now()}):
+        return done
+    return already if matching.exists() else Outcome.UNKNOWN
+
+
+def unsubscribe(token):
+    """Unsubscribe at once; idempotent. Raises tokens.BadToken."""
+    return _set_state_from_link(
+        token,
+        SubscriberState.UNSUBSCRIBED,
+        "unsubscribed_at",
+        Outcome.UNSUBSCRIBED,
+        Outcome.ALREADY_UNSUBSCRIBED,
+    )
 
 
 def resubscribe(token):
     """Undo an unsubscribe from the link in one of our mails (which proves the address is theirs)."""
-    pk, email = tokens.read_unsubscribe_token(token)
-    matching = _subscriber(pk, email)
-    if matching.exclude(state=SubscriberState.CONFIRMED).update(
-        state=SubscriberState.CONFIRMED, confirmed_at=timezone.now()
-    ):
-        return Outcome.RESUBSCRIBED
-    return Outcome.ALREADY_CONFIRMED if matching.exists() else Outcome.UNKNOWN
+    return _set_state_from_link(
+        token,
+        SubscriberState.CONFIRMED,
+        "confirmed_at",
+        Outcome.RESUBSCRIBED,
+        Outcome.ALREADY_CONFIRMED,
+    )
