@@ -17,7 +17,8 @@ from discovery.admin import RelatedArticleInline
 
 from . import workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
-from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, Topic
+from .article_page import article_context
+from .models import Article, Kind, Person, ReviewEvent, Revision, RevisionState, Status, Topic
 from .rendering import render_markdown
 from .review_cycle import DUE_SOON_DAYS
 
@@ -395,12 +396,14 @@ class ArticleAdmin(admin.ModelAdmin):
             toc_html=rendered.toc_html,
             reading_minutes=rendered.reading_minutes,
         )
-        template = "articles/page.html" if article.kind == "page" else "articles/article.html"
-        response = TemplateResponse(
-            request,
-            template,
-            {"article": article, "revision": revision, "preview": True, "unsaved_preview": True},
-        )
+        if article.kind == Kind.PAGE:
+            template = "articles/page.html"
+            context = {"article": article, "revision": revision, "preview": True}
+        else:
+            template = "articles/article.html"
+            context = article_context(request, article, revision, preview=True)
+        context["unsaved_preview"] = True
+        response = TemplateResponse(request, template, context)
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response

@@ -23,6 +23,7 @@ from mesoguide.pagecache import cached_page
 from readership.counting import record_view
 
 from . import search as site_search
+from .article_page import article_context
 from .models import Article, Kind, Person, Topic
 
 # Articles per topic on the home page; the topic page lists them all.
@@ -102,11 +103,12 @@ def _document(request, kind, slug):
     wants_preview = "preview" in request.GET and can_preview(request.user)
     if not wants_preview:
         published = Article.objects.published().filter(kind=kind).with_live_text()
-        article = published.filter(slug=slug).first()
+        # Not .first(): slugs are unique, and ordering costs time.
+        article = next(iter(published.filter(slug=slug).order_by()[:1]), None)
         if article is not None:
             return article, article.live_revision, False
         if not can_preview(request.user):
-            get_object_or_404(published, slug=slug)  # raises the reader's 404
+            raise Http404("No published document here.")
     article = get_object_or_404(
         Article.objects.filter(kind=kind).select_related("latest_revision", "topic", "author"),
         slug=slug,
@@ -116,11 +118,14 @@ def _document(request, kind, slug):
     return article, article.latest_revision, True
 
 
-def _render_document(request, template, kind, slug, extra=None):
+def _render_document(request, template, kind, slug):
     article, revision, preview = _document(request, kind, slug)
-    if kind == Kind.ARTICLE and not preview:
-        record_view(request, article.pk)  # before rendering, so the count includes this visit
-    context = {"article": article, "revision": revision, "preview": preview, **(extra or {})}
+    if kind == Kind.ARTICLE:
+        if not preview:
+            record_view(request, article.pk)  # before rendering, so the count includes this visit
+        context = article_context(request, article, revision, preview)
+    else:
+        context = {"article": article, "revision": revision, "preview": preview}
     response = render(request, template, context)
     if preview:
         add_never_cache_headers(response)

@@ -9,5 +9,7 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "canonical_url": site_origin(request) + request.path,
-        "footer_links": footer_links(),
+        # The function itself: the template calls it only if it shows the footer,
+        # which pages that keep their footer in the cache don't (article_page.py).
+        "footer_links": footer_links,
     }

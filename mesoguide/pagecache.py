@@ -150,37 +150,62 @@ def refresh_everything():
     refresh(EVERY_PAGE)
 
 
-def kept_like_pages(key, groups, build, max_seconds):
-    """build(), kept in the shared cache under `key` for as long as a cached page of
-    these groups would stay valid (same versions, no scheduled change due), and at
-    most max_seconds. For data several pages share, e.g. an article's sidebar: the
-    invalidation that refreshes those pages (cache_invalidation.py) refreshes it too.
-    Works whether the page cache itself is on or not.
-    """
-    groups = [EVERY_PAGE, *groups]
+@dataclass(frozen=True)
+class KeptPart:
+    """Something pages show, kept in the shared cache for as long as a cached page of
+    these groups would stay valid (same versions, no scheduled change due): the
+    invalidation that refreshes those pages (cache_invalidation.py) refreshes it too."""
+
+    key: str
+    groups: tuple
+    build: object  # a callable returning the value, called when it isn't kept
+
+
+def kept_together_like_pages(parts, max_seconds):
+    """{key: value} of several KeptParts, kept at most max_seconds, read in a single
+    round trip to the shared cache; only the parts not found are built. Works whether
+    the page cache itself is on or not."""
+    groups = list(dict.fromkeys(g for part in parts for g in (EVERY_PAGE, *part.groups)))
     try:
-        found = cache.get_many([key, *(_VERSION_PREFIX + group for group in groups)])
-        versions = _versions(groups, found)
+        found = cache.get_many(
+            [part.key for part in parts] + [_VERSION_PREFIX + group for group in groups]
+        )
+        versions = dict(zip(groups, _versions(groups, found), strict=True))
     except Exception:
-        logger.warning("Cache unavailable: %s built afresh", key, exc_info=True)
-        return build()
-    entry = found.get(key)
-    if entry and entry["versions"] == versions and _is_fresh(entry):
-        return entry["value"]
-    value = build()
+        logger.warning("Cache unavailable: parts built afresh", exc_info=True)
+        return {part.key: part.build() for part in parts}
+    values, to_store = {}, []
+    for part in parts:
+        part_versions = tuple(versions[g] for g in (EVERY_PAGE, *part.groups))
+        entry = found.get(part.key)
+        if entry and entry["versions"] == part_versions and _is_fresh(entry):
+            values[part.key] = entry["value"]
+        else:
+            values[part.key] = part.build()
+            to_store.append((part, part_versions))
+    if to_store:
+        _store_parts(to_store, values, max_seconds)
+    return values
+
+
+def _store_parts(to_store, values, max_seconds):
     lifetime, stale_on_day = _lifetime(max_seconds)
-    if lifetime > 0:
-        entry = {
-            "value": value,
-            "versions": versions,
-            "expires_at": time.time() + lifetime,
+    if lifetime <= 0:
+        return
+    expires_at = time.time() + lifetime
+    entries = {
+        part.key: {
+            "value": values[part.key],
+            "versions": part_versions,
+            "expires_at": expires_at,
             "stale_on_day": stale_on_day,
         }
-        try:
-            cache.set(key, entry, timeout=lifetime + 1)
-        except Exception:
-            logger.warning("Cache unavailable: %s not stored", key, exc_info=True)
-    return value
+        for part, part_versions in to_store
+    }
+    try:
+        cache.set_many(entries, timeout=lifetime + 1)
+    except Exception:
+        logger.warning("Cache unavailable: %s not stored", ", ".join(entries), exc_info=True)
 
 
 # --- Inside ------------------------------------------------------------------------

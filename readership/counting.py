@@ -131,9 +131,5 @@ def flush_all():
 
 def view_count(article):
     """The article's visits for display: stored in the database plus still buffered."""
-    stored = (
-        ArticleViewCount.objects.filter(article_id=article.pk)
-        .values_list("count", flat=True)
-        .first()
-    )
-    return (stored or 0) + max(0, cache.get(_buffer_key(article.pk)) or 0)
+    stored = ArticleViewCount.objects.filter(article_id=article.pk).values_list("count", flat=True)
+    return sum(stored[:1]) + max(0, cache.get(_buffer_key(article.pk)) or 0)

@@ -93,8 +93,8 @@ def test_copy_link_button_is_progressive_enhancement(client, guide):
     assert "navigator.clipboard" in script and "button.hidden = false" in script
 
 
-# The sidebar's links are kept in the cache (discovery/sidebar.py); these pages
-# are built afresh each time, so what they show comes from that kept copy.
+# The sidebar is one of the article page's kept parts (articles/article_page.py);
+# these pages are built afresh each time, so what they show comes from that kept copy.
 @pytest.fixture
 def sidebar_only_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
