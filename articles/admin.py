@@ -17,7 +17,7 @@ from discovery.admin import RelatedArticleInline
 
 from . import workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
-from .article_page import article_context
+from .article_page import preview_context
 from .models import Article, Kind, Person, ReviewEvent, Revision, RevisionState, Status, Topic
 from .rendering import render_markdown
 from .review_cycle import DUE_SOON_DAYS
@@ -401,7 +401,7 @@ class ArticleAdmin(admin.ModelAdmin):
             context = {"article": article, "revision": revision, "preview": True}
         else:
             template = "articles/article.html"
-            context = article_context(request, article, revision, preview=True)
+            context = preview_context(request, article, revision)
         context["unsaved_preview"] = True
         response = TemplateResponse(request, template, context)
         add_never_cache_headers(response)

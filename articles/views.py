@@ -23,7 +23,7 @@ from mesoguide.pagecache import cached_page
 from readership.counting import record_view
 
 from . import search as site_search
-from .article_page import article_context
+from .article_page import preview_context, published_article, reader_context
 from .models import Article, Kind, Person, Topic
 
 # Articles per topic on the home page; the topic page lists them all.
@@ -118,31 +118,38 @@ def _document(request, kind, slug):
     return article, article.latest_revision, True
 
 
-def _render_document(request, template, kind, slug):
-    article, revision, preview = _document(request, kind, slug)
-    if kind == Kind.ARTICLE:
-        if not preview:
-            record_view(request, article.pk)  # before rendering, so the count includes this visit
-        context = article_context(request, article, revision, preview)
-    else:
-        context = {"article": article, "revision": revision, "preview": preview}
-    response = render(request, template, context)
-    if preview:
-        add_never_cache_headers(response)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-    elif kind == Kind.ARTICLE:
-        response.article_id = article.pk  # a page-cache hit still counts the view
+def _preview(response):
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
 @cached_page("article")
 def article_detail(request, slug):
-    return _render_document(request, "articles/article.html", Kind.ARTICLE, slug)
+    # Readers: the live revision, its page put together from kept parts (article_page.py).
+    wants_preview = "preview" in request.GET and can_preview(request.user)
+    found = None if wants_preview else published_article(slug)
+    if found is not None:
+        article_id, revision_id, stored_views = found
+        visit = record_view(request, article_id)  # first, so the count includes this visit
+        stored_views = (stored_views or 0) + visit.moved_to_database
+        context = reader_context(request, slug, article_id, revision_id, stored_views)
+        response = render(request, "articles/article.html", context)
+        response.article_id = article_id  # a page-cache hit still counts the view
+        return response
+    if not can_preview(request.user):
+        raise Http404("No published article here.")
+    article, revision, _preview_shown = _document(request, Kind.ARTICLE, slug)
+    context = preview_context(request, article, revision)
+    return _preview(render(request, "articles/article.html", context))
 
 
 @cached_page("page")
 def page_detail(request, slug):
-    return _render_document(request, "articles/page.html", Kind.PAGE, slug)
+    article, revision, preview = _document(request, Kind.PAGE, slug)
+    context = {"article": article, "revision": revision, "preview": preview}
+    response = render(request, "articles/page.html", context)
+    return _preview(response) if preview else response
 
 
 def article_changes(request, slug):

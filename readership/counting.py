@@ -14,6 +14,7 @@ The page cache calls record_view() for every article page it serves itself.
 
 import logging
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,16 +66,30 @@ def is_reader_visit(request):
 
 
 def record_view(request, article_id):
-    """Count this request as a visit of the article if it is a reader's; True if counted."""
+    """Count this request as a visit of the article if it is a reader's.
+
+    Returns a Visit: whether it was counted, and how many buffered visits it
+    moved to the database (so a count read from the database just before can
+    be corrected)."""
     if not is_reader_visit(request):
-        return False
+        return Visit(counted=False, moved_to_database=0)
     buffered = _add_to_buffer(article_id)
     due_by_time = cache.add(
         _recent_flush_key(article_id), 1, timeout=settings.VIEW_COUNT_FLUSH_SECONDS
     )
+    moved = 0
     if buffered >= settings.VIEW_COUNT_FLUSH_EVERY or due_by_time:
-        flush(article_id)
-    return True
+        moved = flush(article_id)
+    return Visit(counted=True, moved_to_database=moved)
+
+
+@dataclass(frozen=True)
+class Visit:
+    counted: bool
+    moved_to_database: int
+
+    def __bool__(self):
+        return self.counted
 
 
 def _add_to_buffer(article_id, n=1):
@@ -131,5 +146,14 @@ def flush_all():
 
 def view_count(article):
     """The article's visits for display: stored in the database plus still buffered."""
-    stored = ArticleViewCount.objects.filter(article_id=article.pk).values_list("count", flat=True)
-    return sum(stored[:1]) + max(0, cache.get(_buffer_key(article.pk)) or 0)
+    return sum(stored_views(article.pk)[:1]) + buffered_views(article.pk)
+
+
+def stored_views(article_id):
+    """The count in the database, as a one-value queryset (usable as a subquery)."""
+    return ArticleViewCount.objects.filter(article_id=article_id).values_list("count", flat=True)
+
+
+def buffered_views(article_id):
+    """Visits counted in the cache and not yet moved to the database."""
+    return max(0, cache.get(_buffer_key(article_id)) or 0)
