@@ -5,11 +5,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mesoguide.form_tokens import CONFIRM_STATUS, confirm_when_tokenless
+
 from . import subscriptions, tokens
 from .forms import SignupForm
 from .subscriptions import Outcome
 
 
+def confirm_signup(request):
+    """A sign-up sent without a CSRF token, back on the page to be confirmed; nothing sent."""
+    form = SignupForm(request.POST)
+    if form.is_spam():
+        return redirect("newsletter:check_inbox")
+    form.is_valid()  # so that problems show at once
+    context = {"form": form, "confirming": True}
+    return render(request, "newsletter/subscribe.html", context, status=CONFIRM_STATUS)
+
+
+@confirm_when_tokenless(confirm_signup)
 @never_cache
 def subscribe(request):
     if request.method != "POST":
