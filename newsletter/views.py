@@ -18,15 +18,14 @@ def confirm_signup(request):
     if form.is_spam():
         return redirect("newsletter:check_inbox")
     form.is_valid()  # so that problems show at once
-    context = {"form": form, "confirming": True}
-    return render(request, "newsletter/subscribe.html", context, status=CONFIRM_STATUS)
+    return _signup_page(request, form, status=CONFIRM_STATUS, confirming=True)
 
 
 @confirm_when_tokenless(confirm_signup)
 @never_cache
 def subscribe(request):
     if request.method != "POST":
-        return render(request, "newsletter/subscribe.html", {"form": SignupForm()})
+        return _signup_page(request, SignupForm())
     form = SignupForm(request.POST)
     if form.is_spam():
         return redirect("newsletter:check_inbox")
@@ -41,7 +40,13 @@ def subscribe(request):
             f"again in {subscriptions.SIGNUP_RATE_LIMIT.wait_minutes} minutes.",
         )
         status = 429
-    return render(request, "newsletter/subscribe.html", {"form": form}, status=status)
+    return _signup_page(request, form, status=status)
+
+
+def _signup_page(request, form, status=200, confirming=False):
+    # newsletter_page: no second sign-up form in the footer.
+    context = {"form": form, "confirming": confirming, "newsletter_page": True}
+    return render(request, "newsletter/subscribe.html", context, status=status)
 
 
 @never_cache

@@ -57,6 +57,7 @@ def test_signup_page_has_the_form_and_is_never_shared(client):
     html = response.content.decode()
     assert f'action="{SUBSCRIBE}"' in html and 'name="csrfmiddlewaretoken"' in html
     assert '<label for="newsletter-page-email">' in html
+    assert html.count(f'action="{SUBSCRIBE}"') == 1, "no second sign-up form in the footer"
     assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
 
 
