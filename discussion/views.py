@@ -1,8 +1,10 @@
-"""Commenting: a form page of its own, then the comment validated, rate-limited,
-held for moderation, and a thank-you page.
+"""Commenting: the comment validated, rate-limited, held for moderation, and a
+thank-you page.
 
-The form is not on the article page, which is shared by every reader (and a CDN);
-its page carries the visitor's CSRF token, so it is never cached.
+The form is under every article, without a CSRF token: the article page is
+shared by every reader (and a CDN), see mesoguide/form_tokens.py. The form's
+own page carries the visitor's token and is never cached: errors are shown
+there, and a comment sent without a token comes back there to be confirmed.
 """
 
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
+from mesoguide.form_tokens import CONFIRM_STATUS, confirm_when_tokenless
 
 from .forms import COMMENT_RATE_LIMIT, CommentForm
 
@@ -19,6 +22,17 @@ def _commentable_article(slug):
     return get_object_or_404(published, slug=slug)
 
 
+def confirm_comment(request, slug):
+    """The comment sent without a CSRF token, back on the form page to be confirmed; nothing stored."""
+    article = _commentable_article(slug)
+    form = CommentForm(request.POST)
+    if form.is_spam():
+        return redirect("discussion:thanks", slug=article.slug)
+    form.is_valid()  # so that problems show at once
+    return _form_page(request, article, form, status=CONFIRM_STATUS, confirming=True)
+
+
+@confirm_when_tokenless(confirm_comment)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request, slug):
@@ -46,8 +60,13 @@ def post_comment(request, slug):
     return _form_page(request, article, form, status=status)
 
 
-def _form_page(request, article, form, status=200):
-    context = {"article": article, "revision": article.live_revision, "form": form}
+def _form_page(request, article, form, status=200, confirming=False):
+    context = {
+        "article": article,
+        "revision": article.live_revision,
+        "form": form,
+        "confirming": confirming,
+    }
     return render(request, "discussion/comment_form_page.html", context, status=status)
 
 

@@ -17,10 +17,13 @@ on the day a partnership starts or ends.
 cache_invalidation.py decides which groups a change touches.
 
 Forms. A page that carries a CSRF token is never stored and is served
-`private`: one visitor's token must not reach another. So forms that need a
-token have pages of their own (newsletter sign-up, comment form), and every
-cached page is the same for everyone: it is served `public` with s-maxage, for
-a CDN to keep CDN_CACHE_SECONDS, and a hit does no per-visitor work.
+`private`: one visitor's token must not reach another. So the forms on cached
+pages (the comment form under each article, the newsletter sign-up in the
+footer) carry none: a script fetches each reader's own token when they start
+on a form, and without it the form comes back on its own page, which carries
+the token, to be confirmed (form_tokens.py). Every cached page is the same for
+everyone: it is served `public` with s-maxage, for a CDN to keep
+CDN_CACHE_SECONDS, and a hit does no per-visitor work.
 
 Never cached: logged-in visitors (anyone with a session cookie) and visitors
 with pending messages, who neither read nor fill the cache; previews; pages

@@ -36,6 +36,9 @@ ALLOWED_HOSTS = env.list(
     ),
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The 403 page, or for a comment or sign-up sent without a token (no script to
+# fetch one) the form's page to confirm it: mesoguide/form_tokens.py.
+CSRF_FAILURE_VIEW = "mesoguide.form_tokens.csrf_failure"
 
 INSTALLED_APPS = [
     "mesoguide.apps.MesoGuideConfig",
@@ -224,14 +227,16 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # Sessions (only editors have them) live in the cache, backed by the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Public pages: no inline script or style anywhere. The admin gets its own,
-# nearly as tight, policy (mesoguide/security_headers.py).
+# Public pages: no inline script or style anywhere; scripts may fetch from the
+# site itself (a form's CSRF token, mesoguide/form_tokens.py). The admin gets
+# its own, nearly as tight, policy (mesoguide/security_headers.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'"],
+        "connect-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],

@@ -6,6 +6,7 @@ from articles.editors_guide import editors_guide
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from articles.sitemaps import sitemap_index, sitemap_section
 
+from .form_tokens import form_token
 from .pagecache import cached_page
 
 handler400 = "mesoguide.errors.bad_request"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("forms/token/", form_token, name="form_token"),
     path("", include("discussion.urls")),
     path("", include("newsletter.urls")),
     path("admin/editors-guide/", admin.site.admin_view(editors_guide), name="editors_guide"),

@@ -5,15 +5,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mesoguide.form_tokens import CONFIRM_STATUS, confirm_when_tokenless
+
 from . import subscriptions, tokens
 from .forms import SignupForm
 from .subscriptions import Outcome
 
 
+def confirm_signup(request):
+    """A sign-up sent without a CSRF token, back on the page to be confirmed; nothing sent."""
+    form = SignupForm(request.POST)
+    if form.is_spam():
+        return redirect("newsletter:check_inbox")
+    form.is_valid()  # so that problems show at once
+    return _signup_page(request, form, status=CONFIRM_STATUS, confirming=True)
+
+
+@confirm_when_tokenless(confirm_signup)
 @never_cache
 def subscribe(request):
     if request.method != "POST":
-        return render(request, "newsletter/subscribe.html", {"form": SignupForm()})
+        return _signup_page(request, SignupForm())
     form = SignupForm(request.POST)
     if form.is_spam():
         return redirect("newsletter:check_inbox")
@@ -28,7 +40,13 @@ def subscribe(request):
             f"again in {subscriptions.SIGNUP_RATE_LIMIT.wait_minutes} minutes.",
         )
         status = 429
-    return render(request, "newsletter/subscribe.html", {"form": form}, status=status)
+    return _signup_page(request, form, status=status)
+
+
+def _signup_page(request, form, status=200, confirming=False):
+    # newsletter_page: no second sign-up form in the footer.
+    context = {"form": form, "confirming": confirming, "newsletter_page": True}
+    return render(request, "newsletter/subscribe.html", context, status=status)
 
 
 @never_cache

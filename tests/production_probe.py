@@ -39,6 +39,7 @@ pages = {
     "not found": "/no-such-page/",
     "comment form": "/guide/what-it-is/comments/",
     "newsletter": "/newsletter/",
+    "form token": "/forms/token/",
     "admin login": "/admin/login/",
 }
 result = {name: seen(client.get(url, secure=True)) for name, url in pages.items()}

@@ -25,10 +25,15 @@ def approved_comment(article, name="Ben", body="Helpful article."):
     )
 
 
-def test_article_page_links_to_the_comment_form_and_carries_no_token(client, guide):
+def test_article_page_has_the_comment_form_without_a_token(client, guide):
     html = client.get(guide.get_absolute_url()).content.decode()
-    assert f'href="{post_url(guide)}">Add a comment</a>' in html
-    assert "<form" not in html.split('id="comments"')[1]
+    comments = html.split('id="comments"')[1]
+    assert (
+        f'<form class="comment-form stacked-form" id="comment-form" method="post" action="{post_url(guide)}"'
+        in comments
+    )
+    for field in ("name", "email", "body"):
+        assert f'<label for="comment-{field}">' in comments
     assert "csrfmiddlewaretoken" not in html
 
 

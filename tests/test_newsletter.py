@@ -42,13 +42,14 @@ def confirmed(email="reader@example.com"):
     return subscriber
 
 
-def test_footer_and_article_end_link_to_the_signup_page_without_a_form(client, guide):
+def test_footer_and_article_end_carry_the_signup_form_without_a_token(client, guide):
     html = client.get(guide.get_absolute_url()).content.decode()
-    assert html.count(f'href="{SUBSCRIBE}">Get the newsletter</a>') == 2
-    assert f'action="{SUBSCRIBE}"' not in html
+    assert html.count(f'action="{SUBSCRIBE}"') == 2
+    assert '<label for="newsletter-footer-email">' in html
+    assert '<label for="newsletter-article-email">' in html
     home = client.get("/").content.decode()
-    assert f'href="{SUBSCRIBE}">Get the newsletter</a>' in home
-    assert f'action="{SUBSCRIBE}"' not in home
+    assert home.count(f'action="{SUBSCRIBE}"') == 1
+    assert "csrfmiddlewaretoken" not in html + home
 
 
 def test_signup_page_has_the_form_and_is_never_shared(client):
@@ -56,6 +57,7 @@ def test_signup_page_has_the_form_and_is_never_shared(client):
     html = response.content.decode()
     assert f'action="{SUBSCRIBE}"' in html and 'name="csrfmiddlewaretoken"' in html
     assert '<label for="newsletter-page-email">' in html
+    assert html.count(f'action="{SUBSCRIBE}"') == 1, "no second sign-up form in the footer"
     assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
 
 

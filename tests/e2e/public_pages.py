@@ -40,11 +40,14 @@ def submit(page, button):
 
 
 def open_comment_form(page, article=ARTICLE):
-    """Follow the article's "Add a comment" link; the form on the page it leads to."""
+    """The comment form under the article (without a token until the reader starts on it)."""
     page.goto(article)
-    with page.expect_navigation():
-        page.locator("#comments").get_by_role("link", name="Add a comment").click()
-    return page.locator("#comment-form")
+    return page.locator("#comments #comment-form")
+
+
+def without_token_fetch(page):
+    """Make the form-token endpoint unreachable, as if the script could not fetch a token."""
+    page.route("**/forms/token/", lambda route: route.abort())
 
 
 def _shows_errors(response):
@@ -65,11 +68,42 @@ def newsletter_with_errors(page):
     return _shows_errors(submit(page, form.get_by_role("button", name="Subscribe")))
 
 
-def comment_without_csrf_token(page):
-    form = open_comment_form(page)
-    form.locator("input[name=csrfmiddlewaretoken]").evaluate("el => el.remove()")
+def comment_with_a_wrong_csrf_token(page):
+    page.goto(f"{ARTICLE}comments/")
+    form = page.locator("#comment-form")
+    form.locator("input[name=csrfmiddlewaretoken]").evaluate("el => { el.value = 'x'.repeat(64); }")
     response = submit(page, form.get_by_role("button", name="Send comment"))
     assert response.status == 403
+    return response
+
+
+def _to_confirm(response):
+    assert response.status == 403, f"expected the confirm page, got {response.status}"
+    return response
+
+
+def comment_to_confirm(page, with_errors=False):
+    """A comment sent from the article without a token (the fetch failed): its confirm page."""
+    without_token_fetch(page)
+    form = open_comment_form(page)
+    form.get_by_label("Your name").fill("Alex")
+    if with_errors:
+        form.get_by_label("Your email (optional)").fill("not-an-address")
+    else:
+        form.get_by_label("Your comment").fill("A question about the sources.")
+    response = _to_confirm(submit(page, form.get_by_role("button", name="Send comment")))
+    page.unroute("**/forms/token/")
+    return response
+
+
+def newsletter_to_confirm(page):
+    """A footer sign-up sent without a token (the fetch failed): its confirm page."""
+    without_token_fetch(page)
+    page.goto("/")
+    form = page.locator(".site-footer form.signup-form")
+    form.get_by_label("Your email").fill("reader@example.com")
+    response = _to_confirm(submit(page, form.get_by_role("button", name="Subscribe")))
+    page.unroute("**/forms/token/")
     return response
 
 
@@ -99,7 +133,10 @@ PAGE_STATES = {
     **{name: _open(url) for name, url in PUBLIC_URLS.items()},
     "comment-form-errors": comment_with_errors,
     "newsletter-form-errors": newsletter_with_errors,
-    "csrf-failure": comment_without_csrf_token,
+    "csrf-failure": comment_with_a_wrong_csrf_token,
+    "comment-confirm": comment_to_confirm,
+    "comment-confirm-errors": lambda page: comment_to_confirm(page, with_errors=True),
+    "newsletter-confirm": newsletter_to_confirm,
     "bad-request": comment_too_large_to_read,
     "newsletter-confirmed": _newsletter_link("confirm"),
     "newsletter-unsubscribed": _newsletter_link("unsubscribe"),
