@@ -1,0 +1,109 @@
+"""A rebuilt article page takes its slow parts from the shared cache
+(articles/article_page.py), yet shows every change as soon as the whole page would.
+
+The page cache is off in these tests, so every request rebuilds the page and
+only the kept parts can be stale.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from articles import workflow
+from discussion.models import Comment, CommentStatus
+from readership.models import ArticleViewCount
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+@pytest.fixture(autouse=True)
+def _pages_rebuilt_every_time(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def page(client, article, **extra):
+    response = client.get(article.get_absolute_url(), **extra)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_rebuilt_page_takes_its_text_from_the_kept_parts(client, guide):
+    first = page(client, guide)  # builds and keeps the parts
+    # A change made behind the site's back (no save signal, no refresh) ...
+    type(guide.live_revision).objects.filter(pk=guide.live_revision_id).update(
+        body_html="<p>Changed behind the cache.</p>"
+    )
+    # ... doesn't show: the text comes from the kept part, not the database.
+    assert page(client, guide) == first
+    assert "Changed behind the cache." not in first
+    assert f"<title>{guide.live_revision.title} · MesoGuide</title>" in first
+    for piece in ('class="breadcrumbs"', "<h1>", 'class="prose"', 'id="comments"'):
+        assert first.count(piece) == 1, piece
+    assert 'class="site-footer"' in first and 'class="site-header"' in first
+
+
+def test_a_new_revision_shows_at_once(client, guide):
+    page(client, guide)
+    factories.revise_and_publish(guide, title="A clearer title")
+    html = page(client, guide)
+    assert "A clearer title" in html and "What mesotherapy is" not in html
+
+
+def test_an_approved_comment_shows_at_once(client, guide):
+    page(client, guide)
+    comment = Comment.objects.create(article=guide, name="Ana", body="Held for moderation.")
+    assert "Held for moderation." not in page(client, guide)
+    comment.status = CommentStatus.APPROVED
+    comment.save()
+    assert "Held for moderation." in page(client, guide)
+
+
+def test_a_renamed_topic_shows_in_the_breadcrumbs_at_once(client, guide):
+    page(client, guide)
+    guide.topic.title = "Renamed topic"
+    guide.topic.save()
+    assert "Renamed topic</a></li>" in page(client, guide)
+
+
+def test_an_unpublished_article_is_gone_at_once_though_its_parts_are_kept(client, guide):
+    page(client, guide)
+    workflow.unpublish(guide, user=None)
+    assert client.get(guide.get_absolute_url()).status_code == 404
+
+
+def test_the_view_count_is_fresh_on_every_rebuild(guide):
+    ArticleViewCount.objects.create(article=guide, count=1999)
+    reader = Client(HTTP_USER_AGENT=BROWSER)
+    assert "Views: 2,000" in page(reader, guide)
+    assert "Views: 2,001" in page(reader, guide)
+
+
+def test_parts_built_for_one_host_name_are_not_served_to_another(settings, guide):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    settings.SITE_URL = ""
+    page(Client(), guide, HTTP_HOST="one.example")
+    html = page(Client(), guide, HTTP_HOST="two.example")
+    assert "one.example" not in html and "http://two.example/guide/" in html
+
+
+def test_an_editors_preview_shows_the_draft_without_reader_parts(client, guide, editor):
+    page(client, guide)  # the reader's parts are kept
+    workflow.save_draft(guide, user=None, title="Draft title", summary="Draft.", body="New text.")
+    client.force_login(editor)
+    html = page(client, guide, data={"preview": ""})
+    assert "Draft title" in html and "What mesotherapy is" not in html
+    for reader_part in ('id="comments"', 'class="article-aside"', "Views:", 'class="share"'):
+        assert reader_part not in html, reader_part
+    client.logout()
+    assert "What mesotherapy is" in page(client, guide)
+
+
+def test_without_the_shared_cache_the_page_is_still_built(client, guide, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_many", unavailable)
+    assert "What mesotherapy is" in page(client, guide)
