@@ -16,8 +16,13 @@ count. The article itself is loaded only when a part has to be built.
 Previews build every part directly, never from or into the cache.
 """
 
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache, lru_cache
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,7 +37,7 @@ from .models import Article
 # Parts stay at most this long, like the pages they belong to.
 KEEP_SECONDS = 3600
 # The format of stored parts is in the key: two releases never read each other's.
-_KEY_PREFIX = "article-part:v1"
+_KEY_PREFIX = "article-parts:v1"
 
 ARTICLE_PARTS = ("head", "breadcrumbs", "heading", "text", "comments", "aside")
 SITE_PARTS = {"top": "_site_top.html", "footer": "_footer.html"}
@@ -40,15 +45,50 @@ SITE_PARTS = {"top": "_site_top.html", "footer": "_footer.html"}
 
 def published_article(slug):
     """(id, live revision id, stored view count) of the published article, or None."""
-    found = (
-        Article.objects.published()
+    sql, slots = _compiled_lookup(DEFAULT_DB_ALIAS)
+    connection = connections[DEFAULT_DB_ALIAS]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [now if slot is _NOW else slug if slot is _SLUG else slot for slot in slots]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _lookup(now, slug):
+    return (
+        Article.objects.published(now)
         .guide_articles()
         .filter(slug=slug)
         .annotate(views=Subquery(stored_views(OuterRef("pk"))))
         .order_by()  # slugs are unique; ordering only costs time
         .values_list("pk", "live_revision_id", "views")[:1]
     )
-    return next(iter(found), None)
+
+
+# Stand-ins for the moment and the slug while the lookup is compiled.
+_NOW, _SLUG = object(), object()
+_MOMENT_STAND_IN = datetime(2000, 1, 1, 0, 0, 0, 271828, tzinfo=UTC)
+_SLUG_STAND_IN = "\x00slug"
+
+
+@lru_cache(maxsize=4)
+def _compiled_lookup(alias):
+    """The SQL of _lookup(), compiled once per process from Article.objects.published().
+
+    Building a queryset costs more Python time than running the query (~0.8 ms
+    against ~0.05 ms), and this is the one query of every rebuilt article page.
+    The SQL still comes from published(), so the rule stays in one place; only
+    the moment and the slug change between requests. Returns (sql, params) with
+    _NOW and _SLUG where those go.
+    """
+    sql, params = _lookup(_MOMENT_STAND_IN, _SLUG_STAND_IN).query.sql_with_params()
+    moment = connections[alias].ops.adapt_datetimefield_value(_MOMENT_STAND_IN)
+    slots = tuple(
+        _NOW if param == moment else _SLUG if param == _SLUG_STAND_IN else param for param in params
+    )
+    if _NOW not in slots or _SLUG not in slots:
+        raise ImproperlyConfigured("The published-article lookup lost its parameters.")
+    return sql, slots
 
 
 def reader_context(request, slug, article_id, revision_id, stored):
@@ -63,40 +103,52 @@ def reader_context(request, slug, article_id, revision_id, stored):
     origin = site_origin(request)  # parts hold absolute links: canonical, share, JSON-LD
     article_key = f"{_KEY_PREFIX}:{origin}:article:{article_id}:{revision_id}"
     site_key = f"{_KEY_PREFIX}:{origin}:site:{timezone.localdate().year}"
-    article_groups = (page_group("article", slug),)
-    kept = [
-        KeptPart(f"{article_key}:{name}", article_groups, builds[name])
-        for name in (*ARTICLE_PARTS, "title", "summary")
-    ] + [KeptPart(f"{site_key}:{name}", (), builds[name]) for name in SITE_PARTS]
-    values = kept_together_like_pages(kept, KEEP_SECONDS)
-    parts = {part.key.rsplit(":", 1)[1]: values[part.key] for part in kept}
+    # Two entries, read in one round trip: the article's parts, and the site's.
+    kept = kept_together_like_pages(
+        [
+            KeptPart(article_key, (page_group("article", slug),), builds.article_parts),
+            KeptPart(site_key, (), builds.site_parts),
+        ],
+        KEEP_SECONDS,
+    )
     return {
-        "parts": parts,
+        "parts": {**kept[article_key], **kept[site_key]},
         "preview": False,
         "views": f"{stored + buffered_views(article_id):,}",
-        "changes_url": reverse("article_changes", args=[slug]),
     }
 
 
 def preview_context(request, article, revision):
     """The context of articles/article.html for an editor's preview: built afresh."""
     builds = _builds(request, lambda: article, lambda: revision, preview=True)
-    parts = {name: build() for name, build in builds.items()}
+    parts = {**builds.article_parts(), **builds.site_parts()}
     return {"parts": parts, "preview": True, "article": article, "revision": revision}
 
 
+@dataclass(frozen=True)
+class _Builds:
+    article_parts: Callable[[], dict]
+    site_parts: Callable[[], dict]
+
+
 def _builds(request, article, revision, preview):
-    """{part name: function building it}; article and revision are functions too."""
+    """The functions that build the parts; article and revision are functions too,
+    so that nothing is loaded unless a part is built."""
 
     def render(template):
-        def build():
-            context = {"article": article(), "revision": revision(), "preview": preview}
-            return render_to_string(template, context, request)
+        context = {"article": article(), "revision": revision(), "preview": preview}
+        return render_to_string(template, context, request)
 
-        return build
+    def article_parts():
+        parts = {name: render(f"articles/article_parts/{name}.html") for name in ARTICLE_PARTS}
+        return {
+            **parts,
+            "title": revision().title,
+            "summary": revision().summary,
+            "changes_url": reverse("article_changes", args=[article().slug]),
+        }
 
-    builds = {name: render(f"articles/article_parts/{name}.html") for name in ARTICLE_PARTS}
-    builds.update({name: render(template) for name, template in SITE_PARTS.items()})
-    builds["title"] = lambda: revision().title
-    builds["summary"] = lambda: revision().summary
-    return builds
+    def site_parts():
+        return {name: render(template) for name, template in SITE_PARTS.items()}
+
+    return _Builds(article_parts, site_parts)

@@ -5,11 +5,16 @@ The page cache is off in these tests, so every request rebuilds the page and
 only the kept parts can be stale.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from articles import workflow
+from articles.article_page import published_article
+from articles.models import Article
 from discussion.models import Comment, CommentStatus
 from readership.models import ArticleViewCount
 from tests import factories
@@ -107,3 +112,26 @@ def test_without_the_shared_cache_the_page_is_still_built(client, guide, monkeyp
 
     monkeypatch.setattr(cache, "get_many", unavailable)
     assert "What mesotherapy is" in page(client, guide)
+
+
+def test_the_one_query_shows_exactly_the_articles_published_shows(guide):
+    hidden = factories.hidden_articles()
+    site_page = factories.published_article(slug="about", kind="page")
+    ArticleViewCount.objects.create(article=guide, count=7)
+    assert published_article(guide.slug) == (guide.pk, guide.live_revision_id, 7)
+    for article in [*hidden, site_page]:
+        assert published_article(article.slug) is None, article.slug
+    assert published_article("no-such-article") is None
+    visible = {a.slug for a in Article.objects.published().guide_articles()}
+    everything = Article.objects.values_list("slug", flat=True)
+    assert {slug for slug in everything if published_article(slug)} == visible
+
+
+def test_the_one_query_follows_the_clock(guide, monkeypatch):
+    now = timezone.now()
+    scheduled = factories.approve_and_publish(
+        factories.draft_article(slug="scheduled"), at=now + timedelta(hours=1)
+    )
+    assert published_article("scheduled") is None
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
+    assert published_article("scheduled") == (scheduled.pk, scheduled.live_revision_id, None)
