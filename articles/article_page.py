@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from mesoguide.origin import site_origin
 from mesoguide.pagecache import KeptPart, kept_together_like_pages, page_group
-from readership.counting import buffered_views, stored_views
+from readership.counting import buffer_key, buffered_views, stored_views
 
 from .models import Article
 
@@ -103,18 +103,21 @@ def reader_context(request, slug, article_id, revision_id, stored):
     origin = site_origin(request)  # parts hold absolute links: canonical, share, JSON-LD
     article_key = f"{_KEY_PREFIX}:{origin}:article:{article_id}:{revision_id}"
     site_key = f"{_KEY_PREFIX}:{origin}:site:{timezone.localdate().year}"
-    # Two entries, read in one round trip: the article's parts, and the site's.
+    # One round trip: the article's parts, the site's, and the buffered view count.
+    views_key = buffer_key(article_id)
     kept = kept_together_like_pages(
         [
             KeptPart(article_key, (page_group("article", slug),), builds.article_parts),
             KeptPart(site_key, (), builds.site_parts),
         ],
         KEEP_SECONDS,
+        also_read=[views_key],
     )
+    views = stored + buffered_views(article_id, kept[views_key])
     return {
         "parts": {**kept[article_key], **kept[site_key]},
         "preview": False,
-        "views": f"{stored + buffered_views(article_id):,}",
+        "views": f"{views:,}",
     }
 
 

@@ -164,20 +164,26 @@ class KeptPart:
     build: object  # a callable returning the value, called when it isn't kept
 
 
-def kept_together_like_pages(parts, max_seconds):
+def kept_together_like_pages(parts, max_seconds, also_read=()):
     """{key: value} of several KeptParts, kept at most max_seconds, read in a single
     round trip to the shared cache; only the parts not found are built. Works whether
-    the page cache itself is on or not."""
+    the page cache itself is on or not.
+
+    The cache keys in also_read are read in the same round trip, as they are (None
+    when absent or when the cache is unavailable)."""
     groups = list(dict.fromkeys(g for part in parts for g in (EVERY_PAGE, *part.groups)))
     try:
         found = cache.get_many(
-            [part.key for part in parts] + [_VERSION_PREFIX + group for group in groups]
+            [part.key for part in parts]
+            + [_VERSION_PREFIX + group for group in groups]
+            + list(also_read)
         )
         versions = dict(zip(groups, _versions(groups, found), strict=True))
     except Exception:
         logger.warning("Cache unavailable: parts built afresh", exc_info=True)
-        return {part.key: part.build() for part in parts}
-    values, to_store = {}, []
+        return {part.key: part.build() for part in parts} | dict.fromkeys(also_read)
+    values = {key: found.get(key) for key in also_read}
+    to_store = []
     for part in parts:
         part_versions = tuple(versions[g] for g in (EVERY_PAGE, *part.groups))
         entry = found.get(part.key)

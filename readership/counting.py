@@ -33,10 +33,12 @@ BOT_USER_AGENT = re.compile(
     r"preview|phantomjs|selenium|playwright|puppeteer",
     re.IGNORECASE,
 )
+_READ = object()  # buffered_views(): read the buffer from the cache
 PREFETCH_HEADERS = ("HTTP_PURPOSE", "HTTP_SEC_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
 
 
-def _buffer_key(article_id):
+def buffer_key(article_id):
+    """The cache key of the article's buffered visits (its value: see buffered_views)."""
     return f"views:buffer:{article_id}"
 
 
@@ -93,7 +95,7 @@ class Visit:
 
 
 def _add_to_buffer(article_id, n=1):
-    key = _buffer_key(article_id)
+    key = buffer_key(article_id)
     cache.add(key, 0, timeout=None)
     try:
         return cache.incr(key, n)
@@ -108,10 +110,10 @@ def flush(article_id):
     if not cache.add(_flush_lock_key(article_id), 1, timeout=30):
         return 0
     try:
-        pending = cache.get(_buffer_key(article_id)) or 0
+        pending = cache.get(buffer_key(article_id)) or 0
         if pending <= 0:
             return 0
-        cache.decr(_buffer_key(article_id), pending)
+        cache.decr(buffer_key(article_id), pending)
         try:
             _add_to_database(article_id, pending)
         except Exception:
@@ -140,8 +142,8 @@ def flush_all():
     from articles.models import Article
 
     ids = list(Article.objects.values_list("pk", flat=True))
-    buffered = cache.get_many([_buffer_key(pk) for pk in ids])
-    return sum(flush(pk) for pk in ids if buffered.get(_buffer_key(pk)))
+    buffered = cache.get_many([buffer_key(pk) for pk in ids])
+    return sum(flush(pk) for pk in ids if buffered.get(buffer_key(pk)))
 
 
 def view_count(article):
@@ -154,6 +156,9 @@ def stored_views(article_id):
     return ArticleViewCount.objects.filter(article_id=article_id).values_list("count", flat=True)
 
 
-def buffered_views(article_id):
-    """Visits counted in the cache and not yet moved to the database."""
-    return max(0, cache.get(_buffer_key(article_id)) or 0)
+def buffered_views(article_id, value=_READ):
+    """Visits counted in the cache and not yet moved to the database; `value`, when
+    given, is what the cache held under buffer_key(article_id), read with other keys."""
+    if value is _READ:
+        value = cache.get(buffer_key(article_id))
+    return max(0, value or 0)
