@@ -30,13 +30,15 @@ from django.utils import timezone
 
 from mesoguide.origin import site_origin
 from mesoguide.pagecache import KeptPart, kept_together_like_pages, page_group
+from mesoguide.release import release
 from readership.counting import buffer_key, buffered_views, stored_views
 
 from .models import Article
 
 # Parts stay at most this long, like the pages they belong to.
 KEEP_SECONDS = 3600
-# The format of stored parts is in the key: two releases never read each other's.
+# The format of stored parts and the release that built them (mesoguide/release.py)
+# are in the key: a deploy never shows the previous release's parts.
 _KEY_PREFIX = "article-parts:v1"
 
 ARTICLE_PARTS = ("head", "breadcrumbs", "heading", "text", "comments", "aside")
@@ -101,8 +103,9 @@ def reader_context(request, slug, article_id, revision_id, stored):
 
     builds = _builds(request, article, lambda: article().live_revision, preview=False)
     origin = site_origin(request)  # parts hold absolute links: canonical, share, JSON-LD
-    article_key = f"{_KEY_PREFIX}:{origin}:article:{article_id}:{revision_id}"
-    site_key = f"{_KEY_PREFIX}:{origin}:site:{timezone.localdate().year}"
+    prefix = f"{_KEY_PREFIX}:{release()}:{origin}"
+    article_key = f"{prefix}:article:{article_id}:{revision_id}"
+    site_key = f"{prefix}:site:{timezone.localdate().year}"
     # One round trip: the article's parts, the site's, and the buffered view count.
     views_key = buffer_key(article_id)
     kept = kept_together_like_pages(

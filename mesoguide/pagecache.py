@@ -14,7 +14,10 @@ every page of it (all of a topic's list pages, say) is rebuilt on its next
 request. The versions are read in the same round trip as the page. A page also
 expires when the next scheduled publication or unpublication comes due, and
 on the day a partnership starts or ends.
-cache_invalidation.py decides which groups a change touches.
+cache_invalidation.py decides which groups a change touches. Parts of pages
+(KeptPart, e.g. an article page's text, articles/article_page.py) are kept
+under the same rule, so one refresh renews pages and parts alike. Keys carry
+the running release (release.py).
 
 Forms. A page that carries a CSRF token is never stored and is served
 `private`: one visitor's token must not reach another. So the forms on cached
@@ -47,12 +50,14 @@ from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
+from .release import release
+
 logger = logging.getLogger(__name__)
 
 EVERY_PAGE = "*"
-# The format of stored pages is in the key, so app servers running two releases
-# side by side during a deploy never read each other's entries.
-_PAGE_PREFIX = "page:v3:"
+# The format of stored pages and the release that built them (release.py) are in
+# the key: a deploy never serves the previous release's pages.
+_PAGE_PREFIX = "page:v4:"
 _VERSION_PREFIX = "page-version:"
 # Cookies that mean the page may be personal: a login session, pending messages.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -317,7 +322,7 @@ def _page_key(request, query_params):
         parts.append(f"{param}={value}")
     # The host too: pages rendered for one host name link to that host.
     page = request.get_host() + request.path + ("?" + "&".join(parts) if parts else "")
-    return _PAGE_PREFIX + page
+    return f"{_PAGE_PREFIX}{release()}:{page}"
 
 
 def _is_personal(request):

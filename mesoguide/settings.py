@@ -265,6 +265,9 @@ PUBLIC_POST_WINDOW = env.int("PUBLIC_POST_WINDOW", default=600)
 # --- Page cache ---------------------------------------------------------------------
 # Anonymous GETs of home, topic and article pages are kept in the shared cache
 # and refreshed on publish (mesoguide/pagecache.py). 0 turns the cache off.
+# The running release, in the keys of cached pages and parts (mesoguide/release.py);
+# empty: a fingerprint of the code, templates and static files.
+RELEASE = env("RELEASE", default="")
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 # How long each app process may serve its own copy of a cached page without
 # asking the shared cache (saves a Redis round trip per request). Another

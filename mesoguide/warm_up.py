@@ -6,9 +6,13 @@ from django.conf import settings
 from django.template import engines
 from django.urls import get_resolver
 
+from .release import release
+
 
 def warm_up():
-    """Populate the URL resolver and compile the project's templates; no database needed."""
+    """Populate the URL resolver, compile the project's templates and take the release's
+    fingerprint; no database needed."""
+    release()
     get_resolver().resolve("/")
     engine = engines["django"]
     for directory in engine.template_dirs:
