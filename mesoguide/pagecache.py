@@ -171,29 +171,40 @@ class KeptPart:
 
 def kept_together_like_pages(parts, max_seconds, also_read=()):
     """{key: value} of several KeptParts, kept at most max_seconds, read in a single
-    round trip to the shared cache; only the parts not found are built. Works whether
-    the page cache itself is on or not.
+    round trip to the shared cache; only the parts not found are built. Like pages,
+    each process also keeps the parts it just used for PAGE_CACHE_LOCAL_SECONDS.
+    Works whether the page cache itself is on or not.
 
     The cache keys in also_read are read in the same round trip, as they are (None
     when absent or when the cache is unavailable)."""
-    groups = list(dict.fromkeys(g for part in parts for g in (EVERY_PAGE, *part.groups)))
+    values = {}
+    for part in parts:
+        entry = _local_copies.get(part.key)
+        if entry is not None and _is_fresh(entry):
+            values[part.key] = entry["value"]
+    to_read = [part for part in parts if part.key not in values]
+    if not to_read and not also_read:
+        return values
+    groups = list(dict.fromkeys(g for part in to_read for g in (EVERY_PAGE, *part.groups)))
     try:
         found = cache.get_many(
-            [part.key for part in parts]
+            [part.key for part in to_read]
             + [_VERSION_PREFIX + group for group in groups]
             + list(also_read)
         )
         versions = dict(zip(groups, _versions(groups, found), strict=True))
     except Exception:
         logger.warning("Cache unavailable: parts built afresh", exc_info=True)
-        return {part.key: part.build() for part in parts} | dict.fromkeys(also_read)
-    values = {key: found.get(key) for key in also_read}
+        built = {part.key: part.build() for part in to_read}
+        return values | built | dict.fromkeys(also_read)
+    values.update((key, found.get(key)) for key in also_read)
     to_store = []
-    for part in parts:
+    for part in to_read:
         part_versions = tuple(versions[g] for g in (EVERY_PAGE, *part.groups))
         entry = found.get(part.key)
         if entry and entry["versions"] == part_versions and _is_fresh(entry):
             values[part.key] = entry["value"]
+            _local_copies.keep(part.key, entry)
         else:
             values[part.key] = part.build()
             to_store.append((part, part_versions))
@@ -220,13 +231,16 @@ def _store_parts(to_store, values, max_seconds):
         cache.set_many(entries, timeout=lifetime + 1)
     except Exception:
         logger.warning("Cache unavailable: %s not stored", ", ".join(entries), exc_info=True)
+        return
+    for key, entry in entries.items():
+        _local_copies.keep(key, entry)
 
 
 # --- Inside ------------------------------------------------------------------------
 
 
 class _LocalCopies:
-    """This process's copies of pages it recently read from the shared cache.
+    """This process's copies of pages (and kept parts) it recently read from the shared cache.
 
     A copy is served without asking the shared cache for at most
     PAGE_CACHE_LOCAL_SECONDS: that round trip costs more than the rest of a

@@ -135,3 +135,18 @@ def test_the_one_query_follows_the_clock(guide, monkeypatch):
     assert published_article("scheduled") is None
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
     assert published_article("scheduled") == (scheduled.pk, scheduled.live_revision_id, None)
+
+
+def test_each_process_keeps_the_parts_it_used_for_a_moment(settings, client, guide, monkeypatch):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    page(client, guide)
+    read = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: read.extend(keys) or real_get_many(keys))
+    page(client, guide)
+    assert read and not [key for key in read if "article-parts" in key]  # only the view count
+    # A change made in this process is shown at once: its refresh forgets the copies.
+    Comment.objects.create(
+        article=guide, name="Ana", body="Approved at once.", status=CommentStatus.APPROVED
+    )
+    assert "Approved at once." in page(client, guide)
