@@ -12,10 +12,12 @@ cache) and measures with wrk, all with the same load:
   returning-reader difference to measure),
 - the home page from the page cache,
 - an article page uncached,
-- the home page uncached, for reference.
+- the home page uncached, for reference (no target: it is rebuilt once
+  after each publication, and readers get it from the cache otherwise).
 
 Requests go over plain HTTP with X-Forwarded-Proto: https, as from a
-TLS-terminating proxy. It prints requests/s, p50 and p99 per URL and each
+TLS-terminating proxy, and with a browser's User-Agent, so that every article
+request is counted as a reader's visit (readership/counting.py), as in production. It prints requests/s, p50 and p99 per URL and each
 as a ratio to the static file, and exits non-zero if any request failed.
 
 Environment: BENCH_CACHE_URL (default redis://127.0.0.1:6379/15),
@@ -46,8 +48,14 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 ARTICLE = "/guide/how-mesotherapy-works/"
 PROXY_HEADER = "X-Forwarded-Proto: https"
+BROWSER_HEADER = (
+    "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+)
 TARGETS = {"article (cached)": 0.9, "article (uncached)": 0.35}
 P99_TARGET_MS = 30.0
+# The rows the targets are for; the rebuilt home page is measured for reference
+# (it is rebuilt once per publication, every other visit is a cache hit).
+P99_ROWS = ("static file", "article (cached)", "home (cached)", "article (uncached)")
 
 
 @dataclass
@@ -152,7 +160,7 @@ def wrk(base, name, path, headers=()):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     extra = [argument for header in headers for argument in ("-H", header)]
     output = subprocess.run(  # noqa: S603
-        [*command, "-H", PROXY_HEADER, *extra, base + path],
+        [*command, "-H", PROXY_HEADER, "-H", BROWSER_HEADER, *extra, base + path],
         capture_output=True,
         text=True,
         check=True,
@@ -228,7 +236,7 @@ def check_targets(results):
     missed += [
         f"{r.name}: p99 {r.p99_ms:.1f} ms (target {P99_TARGET_MS:.0f} ms)"
         for r in results
-        if r.p99_ms > P99_TARGET_MS
+        if r.name in P99_ROWS and r.p99_ms > P99_TARGET_MS
     ]
     return missed
 

@@ -282,6 +282,8 @@ CDN_CACHE_SECONDS = env.int("CDN_CACHE_SECONDS", default=300)
 # last write (see readership/counting.py).
 VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=50)
 VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=60)
+# Each process adds its counted visits to the shared counter at most this often.
+VIEW_COUNT_PUSH_SECONDS = env.float("VIEW_COUNT_PUSH_SECONDS", default=0 if DEBUG else 1)
 
 # --- Logging ----------------------------------------------------------------------
 # To standard output. gunicorn writes the one line per request (gunicorn.conf.py);

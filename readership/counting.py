@@ -9,15 +9,24 @@ FLUSH_SECONDS have passed since the article's last flush, and by the
 exactly n, add n in the database, so visits that arrive meanwhile stay in the
 buffer and `stored + buffered` is always the true total.
 
+Each process gathers its visits and adds them to the shared counter in one
+round trip at most every VIEW_COUNT_PUSH_SECONDS (_PendingVisits), so counting
+a visit costs no round trip on most requests.
+
 The page cache calls record_view() for every article page it serves itself.
 """
 
+import atexit
 import logging
 import re
+import threading
+import time
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -75,13 +84,11 @@ def record_view(request, article_id):
     be corrected)."""
     if not is_reader_visit(request):
         return Visit(counted=False, moved_to_database=0)
-    buffered = _add_to_buffer(article_id)
-    due_by_time = cache.add(
-        _recent_flush_key(article_id), 1, timeout=settings.VIEW_COUNT_FLUSH_SECONDS
-    )
     moved = 0
-    if buffered >= settings.VIEW_COUNT_FLUSH_EVERY or due_by_time:
-        moved = flush(article_id)
+    for pushed_id, (buffered, due_by_time) in _push(_pending.add(article_id)).items():
+        if buffered >= settings.VIEW_COUNT_FLUSH_EVERY or due_by_time:
+            moved_now = flush(pushed_id)
+            moved += moved_now if pushed_id == article_id else 0
     return Visit(counted=True, moved_to_database=moved)
 
 
@@ -92,6 +99,106 @@ class Visit:
 
     def __bool__(self):
         return self.counted
+
+
+class _PendingVisits:
+    """Visits this process has counted and not yet added to the shared buffer.
+
+    Adding each visit to the buffer in Redis would cost a round trip on every
+    article view, cached pages included. So each process gathers them and adds
+    them in one round trip at most every VIEW_COUNT_PUSH_SECONDS (0: at once):
+    at its first counted visit after that, and when it exits.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts = Counter()
+        self._last_push = float("-inf")
+
+    def add(self, article_id):
+        """Count one visit; returns the visits to push now ({article id: n}), maybe none."""
+        with self._lock:
+            self._counts[article_id] += 1
+            now = time.monotonic()
+            if now - self._last_push < settings.VIEW_COUNT_PUSH_SECONDS:
+                return {}
+            self._last_push = now
+            return self._take()
+
+    def take_all(self):
+        with self._lock:
+            return self._take()
+
+    def give_back(self, counts):
+        with self._lock:
+            self._counts.update(counts)
+
+    def count(self, article_id):
+        return self._counts.get(article_id, 0)
+
+    def _take(self):
+        taken, self._counts = dict(self._counts), Counter()
+        return taken
+
+
+_pending = _PendingVisits()
+
+
+def _push(counts):
+    """Add {article id: visits} to the shared buffers; {article id: (buffered, flush due by time)}."""
+    if not counts:
+        return {}
+    try:
+        return _add_visits(counts)
+    except Exception:
+        _pending.give_back(counts)  # kept for the next push
+        logger.warning("Views kept in this process: the cache is unavailable", exc_info=True)
+        return {}
+
+
+def _add_visits(counts):
+    redis = _redis_client()
+    if redis is None:
+        return {
+            article_id: (
+                _add_to_buffer(article_id, n),
+                cache.add(
+                    _recent_flush_key(article_id), 1, timeout=settings.VIEW_COUNT_FLUSH_SECONDS
+                ),
+            )
+            for article_id, n in counts.items()
+        }
+    # On Redis, one round trip for all of them (Django's add + incr is three per
+    # article): INCRBY creates a missing counter, SET NX EX is cache.add. Django's
+    # Redis backend stores integers as they are, so cache.get reads both.
+    pipeline = redis.pipeline(transaction=False)
+    for article_id, n in counts.items():
+        pipeline.incrby(cache.make_and_validate_key(buffer_key(article_id)), n)
+        pipeline.set(
+            cache.make_and_validate_key(_recent_flush_key(article_id)),
+            1,
+            nx=True,
+            ex=settings.VIEW_COUNT_FLUSH_SECONDS,
+        )
+    replies = pipeline.execute()
+    return {
+        article_id: (replies[2 * i], bool(replies[2 * i + 1]))
+        for i, article_id in enumerate(counts)
+    }
+
+
+@atexit.register
+def push_pending_visits():
+    """Add this process's gathered visits to the shared buffers (also run at exit)."""
+    _push(_pending.take_all())
+
+
+def _redis_client():
+    """The redis-py client behind the default cache when it is Django's Redis backend."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(write=True)  # noqa: SLF001 (Django has no public accessor)
 
 
 def _add_to_buffer(article_id, n=1):
@@ -141,6 +248,7 @@ def flush_all():
     """Flush every article with buffered visits; returns the number of visits moved."""
     from articles.models import Article
 
+    push_pending_visits()
     ids = list(Article.objects.values_list("pk", flat=True))
     buffered = cache.get_many([buffer_key(pk) for pk in ids])
     return sum(flush(pk) for pk in ids if buffered.get(buffer_key(pk)))
@@ -157,8 +265,9 @@ def stored_views(article_id):
 
 
 def buffered_views(article_id, value=_READ):
-    """Visits counted in the cache and not yet moved to the database; `value`, when
-    given, is what the cache held under buffer_key(article_id), read with other keys."""
+    """Visits counted and not yet moved to the database: in the shared buffer, and
+    those this process has not pushed yet. `value`, when given, is what the cache
+    held under buffer_key(article_id), read with other keys."""
     if value is _READ:
         value = cache.get(buffer_key(article_id))
-    return max(0, value or 0)
+    return max(0, value or 0) + _pending.count(article_id)

@@ -3,11 +3,12 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from partners import registry
+from readership import counting
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path, monkeypatch):
     # A fast hasher: test users need no real password stretching.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -18,8 +19,11 @@ def _fast_and_isolated(settings, tmp_path):
     # Login throttling needs the request, which Client.login() does not pass;
     # test_production.py switches it on where it is tested.
     settings.AXES_ENABLED = False
+    # Visits reach the shared counter at once (batching is tested on its own).
+    settings.VIEW_COUNT_PUSH_SECONDS = 0
     # Rate-limit counters and buffered view counts must not leak between tests.
     cache.clear()
+    monkeypatch.setattr(counting, "_pending", counting._PendingVisits())
     yield
     cache.clear()
 

@@ -159,3 +159,25 @@ def test_concurrent_visits_are_all_counted_with_few_database_writes(settings):
     assert counting.view_count(article) == total
     assert ArticleViewCount.objects.get(article=article).count == sum(writes)
     assert len(writes) <= total // 50 + 2, writes
+
+
+def test_each_process_adds_its_visits_to_the_shared_counter_in_batches(
+    settings, reader, guide, monkeypatch
+):
+    settings.VIEW_COUNT_PUSH_SECONDS = 3600
+    settings.PAGE_CACHE_SECONDS = 0  # the count as a rebuilt page shows it
+    pushes = []
+    real_add_visits = counting._add_visits
+    monkeypatch.setattr(
+        counting, "_add_visits", lambda counts: pushes.append(counts) or real_add_visits(counts)
+    )
+    for _ in range(5):
+        reader.get(guide.get_absolute_url())
+    # The first visit is pushed at once, the next four wait for the next push ...
+    assert pushes == [{guide.pk: 1}]
+    # ... yet every page this process shows counts them, this visit included,
+    assert "Views: 6" in reader.get(guide.get_absolute_url()).content.decode()
+    # and they reach the shared counter in one push: at exit, or when flushing.
+    counting.flush_all()
+    assert pushes[1:] == [{guide.pk: 5}]
+    assert ArticleViewCount.objects.get(article=guide).count == 6

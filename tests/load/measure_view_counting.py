@@ -8,6 +8,11 @@ app-server processes sharing one Redis cache and one database, e.g.:
     DATABASE_URL=postgres://... CACHE_URL=redis://... .venv/bin/gunicorn -w 4 -b 127.0.0.1:8101 mesoguide.wsgi
     DATABASE_URL=postgres://... CACHE_URL=redis://... .venv/bin/python tests/load/measure_view_counting.py \\
         --base http://127.0.0.1:8101 --slug how-mesotherapy-works --requests 2000 --concurrency 32
+
+With DEBUG off each process adds its visits to Redis at most once a second
+(VIEW_COUNT_PUSH_SECONDS), so the last second's visits of each worker are
+counted at its next visit or when gunicorn stops; set VIEW_COUNT_PUSH_SECONDS=0
+on the server to see every visit at once.
 """
 
 import argparse
