@@ -33,7 +33,7 @@ from mesoguide.pagecache import KeptPart, kept_together_like_pages, page_group
 from mesoguide.release import release
 from readership.counting import buffer_key, buffered_views, stored_views
 
-from .models import Article
+from .models import Article, Revision
 
 # Parts stay at most this long, like the pages they belong to.
 KEEP_SECONDS = 3600
@@ -101,10 +101,16 @@ def reader_context(request, slug, article_id, revision_id, stored):
     def article():  # only when a part has to be built
         return Article.objects.with_live_text().get(pk=article_id)
 
-    builds = _builds(request, article, lambda: article().live_revision, preview=False)
+    @cache
+    def revision():  # the one the query found live, even if another went live since
+        live = article().live_revision
+        return live if live.pk == revision_id else Revision.objects.get(pk=revision_id)
+
+    builds = _builds(request, article, revision, preview=False)
     origin = site_origin(request)  # parts hold absolute links: canonical, share, JSON-LD
     prefix = f"{_KEY_PREFIX}:{release()}:{origin}"
-    article_key = f"{prefix}:article:{article_id}:{revision_id}"
+    # The slug too: parts hold links built from it (canonical, share, comment form).
+    article_key = f"{prefix}:article:{article_id}:{slug}:{revision_id}"
     site_key = f"{prefix}:site:{timezone.localdate().year}"
     # One round trip: the article's parts, the site's, and the buffered view count.
     views_key = buffer_key(article_id)
@@ -151,7 +157,8 @@ def _builds(request, article, revision, preview):
             **parts,
             "title": revision().title,
             "summary": revision().summary,
-            "changes_url": reverse("article_changes", args=[article().slug]),
+            # A preview may be of an article not saved yet: no slug, no change log.
+            "changes_url": None if preview else reverse("article_changes", args=[article().slug]),
         }
 
     def site_parts():

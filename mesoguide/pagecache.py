@@ -33,6 +33,7 @@ with pending messages, who neither read nor fill the cache; previews; pages
 other than 200; responses that set cookies or say private/no-store.
 """
 
+import contextvars
 import hashlib
 import importlib
 import logging
@@ -55,6 +56,8 @@ from .release import release
 logger = logging.getLogger(__name__)
 
 EVERY_PAGE = "*"
+# While a page is built to be stored: when its request read the group versions.
+_page_versions_read_at = contextvars.ContextVar("page_versions_read_at", default=None)
 # The format of stored pages and the release that built them (release.py) are in
 # the key: a deploy never serves the previous release's pages.
 _PAGE_PREFIX = "page:v4:"
@@ -116,6 +119,7 @@ class PageCacheMiddleware:
             _record_view(request, entry)
             return _serve(request, entry, "hit")
         groups = [EVERY_PAGE, page_group(spec.name, slug)]
+        versions_read_at = time.monotonic()
         try:
             found = cache.get_many([key, *(_VERSION_PREFIX + group for group in groups)])
             versions = _versions(groups, found)
@@ -127,7 +131,11 @@ class PageCacheMiddleware:
             _local_copies.keep(key, entry)
             _record_view(request, entry)
             return _serve(request, entry, "hit")
-        response = self.get_response(request)
+        building = _page_versions_read_at.set(versions_read_at)
+        try:
+            response = self.get_response(request)
+        finally:
+            _page_versions_read_at.reset(building)
         if _carries_token(request):
             return _private(response)
         entry = _entry(response, versions)
@@ -178,8 +186,11 @@ def kept_together_like_pages(parts, max_seconds, also_read=()):
     The cache keys in also_read are read in the same round trip, as they are (None
     when absent or when the cache is unavailable)."""
     values = {}
+    # A page about to be stored under the versions its request read must not take
+    # a copy this process kept before that read: it may predate a refresh.
+    not_before = _page_versions_read_at.get()
     for part in parts:
-        entry = _local_copies.get(part.key)
+        entry = _local_copies.get(part.key, not_before)
         if entry is not None and _is_fresh(entry):
             values[part.key] = entry["value"]
     to_read = [part for part in parts if part.key not in values]
@@ -253,9 +264,12 @@ class _LocalCopies:
     def __init__(self):
         self._copies = {}
 
-    def get(self, key):
+    def get(self, key, not_before=None):
+        """The copy, if kept within PAGE_CACHE_LOCAL_SECONDS and not before `not_before`."""
         copy = self._copies.get(key)
         if copy is None or time.monotonic() - copy[1] > settings.PAGE_CACHE_LOCAL_SECONDS:
+            return None
+        if not_before is not None and copy[1] < not_before:
             return None
         return copy[0]
 

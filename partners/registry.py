@@ -9,6 +9,8 @@ read, so a partnership starts and ends on its own dates with no save needed.
 is saved or deleted; connect to it to purge anything that caches whole pages.
 """
 
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import Signal
@@ -21,15 +23,24 @@ CACHE_KEY = "partners:register"
 CACHE_SECONDS = 300
 
 registry_changed = Signal()
+logger = logging.getLogger(__name__)
 
 
 def all_partners():
     """Every partner, past, current and upcoming, by name."""
-    partners = cache.get(CACHE_KEY)
+    try:
+        partners = cache.get(CACHE_KEY)
+    except Exception:  # pages must still render while the cache is away
+        logger.warning("Cache unavailable: partner register read from the database", exc_info=True)
+        return _from_database()
     if partners is None:
-        partners = list(AffiliatePartner.objects.order_by("name", "pk"))
+        partners = _from_database()
         cache.set(CACHE_KEY, partners, CACHE_SECONDS)
     return partners
+
+
+def _from_database():
+    return list(AffiliatePartner.objects.order_by("name", "pk"))
 
 
 def partners_in_state(state, day=None):

@@ -87,7 +87,13 @@ def record_view(request, article_id):
     moved = 0
     for pushed_id, (buffered, due_by_time) in _push(_pending.add(article_id)).items():
         if buffered >= settings.VIEW_COUNT_FLUSH_EVERY or due_by_time:
-            moved_now = flush(pushed_id)
+            # By count, only a full batch: another request may have just moved it.
+            at_least = 1 if due_by_time else settings.VIEW_COUNT_FLUSH_EVERY
+            try:
+                moved_now = flush(pushed_id, at_least)
+            except Exception:  # the page matters more than the count: stays buffered
+                logger.warning("Views of article %s not flushed", pushed_id, exc_info=True)
+                continue
             moved += moved_now if pushed_id == article_id else 0
     return Visit(counted=True, moved_to_database=moved)
 
@@ -211,14 +217,15 @@ def _add_to_buffer(article_id, n=1):
         return cache.incr(key, n)
 
 
-def flush(article_id):
-    """Move the article's buffered visits into the database; returns how many moved."""
+def flush(article_id, at_least=1):
+    """Move the article's buffered visits into the database if there are at least
+    `at_least` of them; returns how many moved."""
     # One flusher per article at a time; others just leave their visits buffered.
     if not cache.add(_flush_lock_key(article_id), 1, timeout=30):
         return 0
     try:
         pending = cache.get(buffer_key(article_id)) or 0
-        if pending <= 0:
+        if pending <= 0 or pending < at_least:
             return 0
         cache.decr(buffer_key(article_id), pending)
         try:

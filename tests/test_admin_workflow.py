@@ -200,6 +200,18 @@ def test_unsaved_preview_uses_the_reader_template_and_the_sanitizer(client, writ
     assert Article.objects.get(pk=article.pk).revisions.count() == 1
 
 
+def test_unsaved_preview_of_a_new_article_shows_its_text(client, writer):
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_preview_new"),
+        {"kind": "article", "title": "A new article", "summary": "s", "body": "First words."},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "A new article" in html and "First words." in html
+    assert not Article.objects.exists()
+
+
 def test_medical_review_line_shows_only_for_the_attested_live_revision(
     client, writer, medical_reviewer, editor
 ):

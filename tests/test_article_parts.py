@@ -8,14 +8,16 @@ only the kept parts can be stale.
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from articles import workflow
-from articles.article_page import published_article
+from articles.article_page import published_article, reader_context
 from articles.models import Article
 from discussion.models import Comment, CommentStatus
+from mesoguide import footer, pagecache
 from readership.models import ArticleViewCount
 from tests import factories
 
@@ -150,3 +152,45 @@ def test_each_process_keeps_the_parts_it_used_for_a_moment(settings, client, gui
         article=guide, name="Ana", body="Approved at once.", status=CommentStatus.APPROVED
     )
     assert "Approved at once." in page(client, guide)
+
+
+def test_a_page_stored_for_everyone_never_takes_a_part_this_process_kept_before_a_refresh(
+    settings, guide
+):
+    settings.PAGE_CACHE_SECONDS = 3600
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60  # stands for "within the last second"
+    other = factories.published_article(slug="other", topic=guide.topic, author=guide.author)
+    about = factories.published_article(slug="about", title="About us", kind="page")
+    Client().get(guide.get_absolute_url())  # this process keeps the site's parts
+    # Another app server renames a site page: it refreshes every page, and this
+    # process's own copies are not forgotten.
+    type(about.live_revision).objects.filter(pk=about.live_revision_id).update(title="Who we are")
+    footer.forget()
+    pagecache._write_new_versions([pagecache.EVERY_PAGE])
+    Client().get(other.get_absolute_url())  # rebuilt here and stored for everyone
+    pagecache.forget_local_copies()  # a moment later
+    response = Client().get(other.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert "Who we are" in response.content.decode()
+
+
+def test_parts_kept_under_an_old_slug_are_not_shown_under_the_new_one(guide):
+    old_slug, old_url = guide.slug, guide.get_absolute_url()
+    article_id, revision_id, _views = published_article(old_slug)  # decided before the rename ...
+    Article.objects.filter(pk=guide.pk).update(slug="renamed")
+    guide.refresh_from_db()
+    guide.save()  # ... the rename refreshes both slugs' pages ...
+    request = RequestFactory().get(old_url)
+    request.user = AnonymousUser()
+    reader_context(request, old_slug, article_id, revision_id, 0)  # ... keeps parts after it
+    assert old_url not in page(Client(), guide)
+
+
+def test_a_reader_still_gets_the_page_when_the_shared_cache_is_down(guide, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for name in ("get_many", "get", "add", "incr", "decr", "set", "set_many", "delete"):
+        monkeypatch.setattr(cache, name, unavailable)
+    reader = Client(HTTP_USER_AGENT=BROWSER, raise_request_exception=False)
+    assert "What mesotherapy is" in page(reader, guide)
