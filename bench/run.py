@@ -73,10 +73,13 @@ def env_setting(name, default):
     return os.environ.get(name) or default
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def free_port(avoid=None):
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port != avoid:
+            return port
 
 
 def site_environment(workdir):
@@ -261,7 +264,9 @@ def main():
         raise SystemExit("make bench needs wrk (Debian/Ubuntu: apt-get install wrk).")
     workdir = Path(tempfile.mkdtemp(prefix="mesoguide-bench-"))
     environment = site_environment(workdir)
-    port = int(env_setting("BENCH_PORT", str(free_port())))
+    # Two ports the system says are free; BENCH_PORT picks the first, the next one follows.
+    port = int(env_setting("BENCH_PORT", "0")) or free_port()
+    uncached_port = port + 1 if os.environ.get("BENCH_PORT") else free_port(avoid=port)
     rounds = int(env_setting("BENCH_ROUNDS", "3"))
     prepare_site(environment)
     uncached_environment = {**environment, "PAGE_CACHE_SECONDS": "0"}
@@ -269,7 +274,7 @@ def main():
     with (
         (workdir / "gunicorn.log").open("w") as log,
         Gunicorn(environment, port, log) as cached,
-        Gunicorn(uncached_environment, port + 1, log) as uncached,
+        Gunicorn(uncached_environment, uncached_port, log) as uncached,
     ):
         static = static_path(cached.base)
         warm_up(cached.base, [static, ARTICLE, "/"], {ARTICLE: "hit", "/": "hit"})
