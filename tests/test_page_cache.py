@@ -318,3 +318,25 @@ def test_a_partner_register_change_refreshes_every_page(article):
     factories.affiliate_partner()
     for url in pages:
         assert Client().get(url)["X-Page-Cache"] == "miss", url
+
+
+def test_cached_pages_are_sent_compressed_to_browsers_that_accept_gzip(client, article):
+    import gzip
+
+    plain = client.get("/guide/what-it-is/")
+    assert plain["X-Page-Cache"] == "miss" and "Content-Encoding" not in plain
+    compressed = Client().get("/guide/what-it-is/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert compressed["X-Page-Cache"] == "hit" and compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 2
+    for response in (plain, compressed):
+        assert "Accept-Encoding" in response["Vary"]  # a CDN keeps both
+    refused = Client().get("/guide/what-it-is/", HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+    assert "Content-Encoding" not in refused and refused.content == plain.content
+    # Revalidation works the same for both encodings.
+    again = Client().get(
+        "/guide/what-it-is/",
+        HTTP_ACCEPT_ENCODING="gzip",
+        HTTP_IF_NONE_MATCH=compressed["ETag"],
+    )
+    assert again.status_code == 304
