@@ -8,7 +8,8 @@ and footer are kept in the shared cache under the same rule as whole pages
 (pagecache.kept_together_like_pages): the changes that refresh the article's
 pages refresh them too, and they expire at the same scheduled moments. An
 approved comment rebuilds only the parts of its article; the site-wide parts
-are rebuilt only when every page is.
+are rebuilt only when every page is. Each process also keeps the parts it used
+for PAGE_CACHE_LOCAL_SECONDS (1 s in production), as it does whole pages.
 
 Decided afresh on every rebuild, with one query: whether the article may be
 shown (Article.objects.published()), which revision is live, and its view
