@@ -422,17 +422,17 @@ def _serve(request, entry, outcome):
 
 
 def _accepts_gzip(request):
-    """Whether the client's Accept-Encoding allows gzip (every browser's does)."""
+    """Whether the client's Accept-Encoding allows gzip (every browser's does):
+    its own quality if it names gzip, else that of "*", else no."""
+    qualities = {}
     for coding in request.META.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
-        name, _, params = coding.partition(";")
-        if name.strip() not in ("gzip", "*"):
-            continue
-        quality = params.strip().removeprefix("q=").strip() or "1"
+        name, *params = (part.strip() for part in coding.split(";"))
+        quality = next((p[2:] for p in params if p.startswith("q=")), "1")
         try:
-            return float(quality) > 0
+            qualities[name] = float(quality)
         except ValueError:
-            return False
-    return False
+            qualities[name] = 0.0
+    return qualities.get("gzip", qualities.get("*", 0.0)) > 0
 
 
 def _lifetime(max_seconds=None):

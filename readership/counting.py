@@ -84,17 +84,21 @@ def record_view(request, article_id):
     be corrected)."""
     if not is_reader_visit(request):
         return Visit(counted=False, moved_to_database=0)
-    moved = 0
-    for pushed_id, (buffered, due_by_time) in _push(_pending.add(article_id)).items():
-        if buffered >= settings.VIEW_COUNT_FLUSH_EVERY or due_by_time:
-            # By count, only a full batch: another request may have just moved it.
-            at_least = 1 if due_by_time else settings.VIEW_COUNT_FLUSH_EVERY
-            try:
-                moved_now = flush(pushed_id, at_least)
-            except Exception:  # the page matters more than the count: stays buffered
-                logger.warning("Views of article %s not flushed", pushed_id, exc_info=True)
-                continue
-            moved += moved_now if pushed_id == article_id else 0
+    pushed = _push(_pending.add(article_id))
+    if article_id not in pushed:
+        return Visit(counted=True, moved_to_database=0)
+    # Only this article is flushed here: one reader's request never pays for
+    # the others in the batch (their next visit or flush_view_counts moves them).
+    buffered, due_by_time = pushed[article_id]
+    if buffered < settings.VIEW_COUNT_FLUSH_EVERY and not due_by_time:
+        return Visit(counted=True, moved_to_database=0)
+    # By count, only a full batch: another request may have just moved it.
+    at_least = 1 if due_by_time else settings.VIEW_COUNT_FLUSH_EVERY
+    try:
+        moved = flush(article_id, at_least)
+    except Exception:  # the page matters more than the count: the visits stay buffered
+        logger.warning("Views of article %s not flushed", article_id, exc_info=True)
+        moved = 0
     return Visit(counted=True, moved_to_database=moved)
 
 
@@ -113,31 +117,30 @@ class _PendingVisits:
     Adding each visit to the buffer in Redis would cost a round trip on every
     article view, cached pages included. So each process gathers them and adds
     them in one round trip at most every VIEW_COUNT_PUSH_SECONDS (0: at once):
-    at its first counted visit after that, and when it exits.
+    at its first counted visit after that, or from a timer when no visit comes,
+    and when it exits.
     """
 
     def __init__(self):
         self._lock = threading.Lock()
         self._counts = Counter()
         self._last_push = float("-inf")
+        self._timer = None
 
     def add(self, article_id):
         """Count one visit; returns the visits to push now ({article id: n}), maybe none."""
         with self._lock:
             self._counts[article_id] += 1
-            now = time.monotonic()
-            if now - self._last_push < settings.VIEW_COUNT_PUSH_SECONDS:
+            wait = self._last_push + settings.VIEW_COUNT_PUSH_SECONDS - time.monotonic()
+            if wait > 0:
+                self._push_later(wait)
                 return {}
-            self._last_push = now
+            self._last_push = time.monotonic()
             return self._take()
 
     def take_all(self):
         with self._lock:
             return self._take()
-
-    def give_back(self, counts):
-        with self._lock:
-            self._counts.update(counts)
 
     def count(self, article_id):
         return self._counts.get(article_id, 0)
@@ -146,37 +149,50 @@ class _PendingVisits:
         taken, self._counts = dict(self._counts), Counter()
         return taken
 
+    def _push_later(self, wait):
+        # So that a process whose visits stop doesn't keep them (called with the lock held).
+        if self._timer is None or not self._timer.is_alive():
+            self._timer = threading.Timer(wait, push_pending_visits)
+            self._timer.daemon = True
+            self._timer.start()
+
 
 _pending = _PendingVisits()
 
 
 def _push(counts):
-    """Add {article id: visits} to the shared buffers; {article id: (buffered, flush due by time)}."""
+    """Add {article id: visits} to the shared buffers; {article id: (buffered, flush due
+    by time)} for those added. Visits that may not have been added are dropped, not
+    retried: a retry could count them twice, and a count is better low than high."""
     if not counts:
         return {}
     try:
-        return _add_visits(counts)
+        added = _add_visits(counts)
     except Exception:
-        _pending.give_back(counts)  # kept for the next push
-        logger.warning("Views kept in this process: the cache is unavailable", exc_info=True)
-        return {}
+        added = {}
+        logger.warning("Cache unavailable: visits not counted", exc_info=True)
+    lost = sum(n for article_id, n in counts.items() if article_id not in added)
+    if lost:
+        logger.warning("%s visit(s) not counted", lost)
+    return added
 
 
 def _add_visits(counts):
     redis = _redis_client()
+    flush_seconds = max(1, settings.VIEW_COUNT_FLUSH_SECONDS)
     if redis is None:
-        return {
-            article_id: (
-                _add_to_buffer(article_id, n),
-                cache.add(
-                    _recent_flush_key(article_id), 1, timeout=settings.VIEW_COUNT_FLUSH_SECONDS
-                ),
+        added = {}
+        for article_id, n in counts.items():
+            buffered = _add_to_buffer(article_id, n)
+            added[article_id] = (
+                buffered,
+                cache.add(_recent_flush_key(article_id), 1, timeout=flush_seconds),
             )
-            for article_id, n in counts.items()
-        }
+        return added
     # On Redis, one round trip for all of them (Django's add + incr is three per
     # article): INCRBY creates a missing counter, SET NX EX is cache.add. Django's
-    # Redis backend stores integers as they are, so cache.get reads both.
+    # Redis backend stores integers as they are, so cache.get reads both. Replies
+    # are read one by one: an article whose INCRBY failed was not counted.
     pipeline = redis.pipeline(transaction=False)
     for article_id, n in counts.items():
         pipeline.incrby(cache.make_and_validate_key(buffer_key(article_id)), n)
@@ -184,13 +200,15 @@ def _add_visits(counts):
             cache.make_and_validate_key(_recent_flush_key(article_id)),
             1,
             nx=True,
-            ex=settings.VIEW_COUNT_FLUSH_SECONDS,
+            ex=flush_seconds,
         )
-    replies = pipeline.execute()
-    return {
-        article_id: (replies[2 * i], bool(replies[2 * i + 1]))
-        for i, article_id in enumerate(counts)
-    }
+    replies = pipeline.execute(raise_on_error=False)
+    added = {}
+    for i, article_id in enumerate(counts):
+        buffered, due = replies[2 * i], replies[2 * i + 1]
+        if isinstance(buffered, int):
+            added[article_id] = (buffered, due is True)
+    return added
 
 
 @atexit.register

@@ -340,3 +340,24 @@ def test_cached_pages_are_sent_compressed_to_browsers_that_accept_gzip(client, a
         HTTP_IF_NONE_MATCH=compressed["ETag"],
     )
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "accept_encoding, compressed",
+    [
+        ("gzip, deflate, br, zstd", True),
+        ("br", False),
+        ("", False),
+        ("identity", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0.5", True),
+        ("gzip;q=1;x=y", True),
+        ("*", True),
+        ("*, gzip;q=0", False),
+        ("*;q=0, gzip", True),
+    ],
+)
+def test_gzip_follows_the_clients_accept_encoding(article, accept_encoding, compressed):
+    Client().get("/guide/what-it-is/")  # stored
+    response = Client().get("/guide/what-it-is/", HTTP_ACCEPT_ENCODING=accept_encoding)
+    assert (response.get("Content-Encoding") == "gzip") is compressed

@@ -1,6 +1,7 @@
 """Articles show how often readers read them; only real reader visits count, without a write per visit."""
 
 import threading
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -181,3 +182,28 @@ def test_each_process_adds_its_visits_to_the_shared_counter_in_batches(
     counting.flush_all()
     assert pushes[1:] == [{guide.pk: 5}]
     assert ArticleViewCount.objects.get(article=guide).count == 6
+
+
+def test_a_process_whose_visits_stop_still_adds_them_soon(settings, reader, guide):
+    settings.VIEW_COUNT_PUSH_SECONDS = 0.2
+    reader.get(guide.get_absolute_url())  # pushed at once
+    reader.get(guide.get_absolute_url())  # waits for the next push
+    assert counting._pending.count(guide.pk) == 1
+    assert counting.view_count(guide) == 2  # this process shows both
+    time.sleep(0.6)  # no more visits: a timer adds it to the shared counter
+    assert counting._pending.count(guide.pk) == 0
+    assert counting.view_count(guide) == 2
+
+
+def test_visits_that_may_not_have_reached_the_counter_are_never_counted_twice(guide, monkeypatch):
+    real_add_visits = counting._add_visits
+
+    def times_out_after_adding(counts):
+        real_add_visits(counts)  # Redis applied it, but the reply never came
+        raise TimeoutError("no reply")
+
+    monkeypatch.setattr(counting, "_add_visits", times_out_after_adding)
+    counting._push({guide.pk: 5})
+    monkeypatch.setattr(counting, "_add_visits", real_add_visits)
+    counting._push({guide.pk: 1})
+    assert counting.buffered_views(guide.pk) == 6  # not 11
