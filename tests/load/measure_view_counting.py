@@ -10,9 +10,8 @@ app-server processes sharing one Redis cache and one database, e.g.:
         --base http://127.0.0.1:8101 --slug how-mesotherapy-works --requests 2000 --concurrency 32
 
 With DEBUG off each process adds its visits to Redis at most once a second
-(VIEW_COUNT_PUSH_SECONDS), so the last second's visits of each worker are
-counted at its next visit or when gunicorn stops; set VIEW_COUNT_PUSH_SECONDS=0
-on the server to see every visit at once.
+(VIEW_COUNT_PUSH_SECONDS), so "views counted" is read a second after the run;
+set VIEW_COUNT_PUSH_SECONDS=0 on the server to see every visit at once.
 """
 
 import argparse
@@ -72,7 +71,7 @@ def main():
     with ThreadPoolExecutor(args.concurrency) as pool:
         statuses = list(pool.map(fetch, [url] * args.requests))
     elapsed = time.monotonic() - started
-    time.sleep(1)
+    time.sleep(2)  # each worker adds its last visits within VIEW_COUNT_PUSH_SECONDS
     during_writes = table_writes() - before_writes
     counted = view_count(article) - before_count
     flush_all()
