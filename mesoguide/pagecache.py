@@ -102,10 +102,11 @@ def cached_page(name, query_params=()):
 class PageCacheMiddleware:
     """Serves marked pages from the cache, early in the middleware stack.
 
-    It runs after the CSRF middleware (which reads and sets the visitor's
-    token cookie) and after the middleware that add headers to every response,
-    but before authentication, messages and the view: a hit costs at most one
-    round trip to the shared cache and no database query.
+    It runs after the middleware that add security headers to every response,
+    and before sessions, CSRF, authentication, messages and the view, which a
+    hit doesn't need (it serves only anonymous GETs of pages without a token;
+    a page whose building gave out a token is never stored): a hit costs at
+    most one round trip to the shared cache and no database query.
     """
 
     def __init__(self, get_response):
@@ -141,7 +142,7 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         finally:
             _page_versions_read_at.reset(building)
-        if _carries_token(request):
+        if _carries_token(request, response):
             return _private(response)
         entry = _entry(response, versions)
         if entry is None:
@@ -368,9 +369,13 @@ def _private(response):
     return response
 
 
-def _carries_token(request):
-    """Whether building the page gave out the visitor's CSRF token (get_token marks it)."""
-    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+def _carries_token(request, response):
+    """Whether building the page gave out the visitor's CSRF token: get_token marks
+    the request, and the CSRF middleware (inside this one) then sets the cookie."""
+    return (
+        bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        or settings.CSRF_COOKIE_NAME in response.cookies
+    )
 
 
 def _entry(response, versions):
@@ -413,6 +418,7 @@ def _serve(request, entry, outcome):
             "ETag": entry["etag"],
             "Cache-Control": f"public, max-age=0, s-maxage={cdn_seconds}",
             "Vary": "Accept-Encoding",
+            "Content-Length": str(len(body)),
             "X-Page-Cache": outcome,
         },
     )

@@ -66,15 +66,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mesoguide.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mesoguide.security_headers.SiteCSPMiddleware",
+    # Everything above also applies to pages served from the page cache (the
+    # security headers); what follows runs only when a page is built. The page
+    # cache serves only anonymous GETs and HEADs of pages without a token, so
+    # sessions, CSRF and the POST limits have nothing to do for its hits.
+    "mesoguide.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "mesoguide.post_limits.PublicPostLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "mesoguide.security_headers.SiteCSPMiddleware",
-    # Everything above also applies to pages served from the page cache;
-    # what follows runs only when a page is built.
-    "mesoguide.pagecache.PageCacheMiddleware",
     "mesoguide.outage.DatabaseOutageMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
