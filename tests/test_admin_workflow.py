@@ -299,3 +299,11 @@ def test_writers_cannot_change_the_byline_of_a_live_article(client, writer):
     article.refresh_from_db()
     assert article.author.slug == "editorial-team"
     assert article.latest_revision.body == "Edited text."
+
+
+def test_admin_pages_carry_the_sites_icon(client, editor):
+    client.force_login(editor)
+    for url in (reverse("admin:index"), reverse("admin:articles_article_changelist")):
+        html = client.get(url).content.decode()
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html, url
+        assert "MesoGuide" in html  # still Django's admin, with our header
