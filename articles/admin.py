@@ -19,7 +19,7 @@ from . import workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
 from .article_page import preview_context
 from .models import Article, Kind, Person, ReviewEvent, Revision, RevisionState, Status, Topic
-from .rendering import render_markdown
+from .rendering import MarkdownRefused, Rendered, render_markdown
 from .review_cycle import DUE_SOON_DAYS
 
 admin.site.site_header = "MesoGuide editorial desk"
@@ -386,7 +386,12 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         if pk is None and not self.has_add_permission(request):
             raise PermissionDenied
-        rendered = render_markdown(request.POST.get("body", ""))
+        try:
+            rendered = render_markdown(request.POST.get("body", ""))
+        except MarkdownRefused as refused:
+            # The preview shows why the text can't be saved, where the text would be.
+            message = format_html('<p class="preview-refused">{}</p>', refused.message)
+            rendered = Rendered(html=message, toc_html="", word_count=0, reading_minutes=1)
         revision = Revision(
             article=article,
             number=0,

@@ -7,7 +7,10 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from mesoguide.characters import validate_storable
+
 from .models import Article, Revision
+from .rendering import MAX_MARKDOWN_CHARS, validate_markdown
 
 
 def revision_diff_table(old_text, new_text, old_label, new_label):
@@ -27,16 +30,26 @@ class ArticleEditForm(forms.ModelForm):
     next to a diff, so nothing is lost.
     """
 
-    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"size": 80}))
+    title = forms.CharField(
+        max_length=200, widget=forms.TextInput(attrs={"size": 80}), validators=[validate_storable]
+    )
     summary = forms.CharField(
         max_length=300,
+        validators=[validate_storable],
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text="Shown in listings and as the meta description (300 characters at most).",
     )
     body = forms.CharField(
+        max_length=MAX_MARKDOWN_CHARS,
         widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "class": "markdown-editor"}),
         help_text="Markdown. Cite every claim with a footnote: text[^key], and under '## Sources' "
-        "[^key]: Authors. *Title.* Journal, year. <https://doi.org/...>",
+        "[^key]: Authors. *Title.* Journal, year. <https://doi.org/...> "
+        f"At most {MAX_MARKDOWN_CHARS:,} characters.",
+        validators=[validate_storable, validate_markdown],
+        error_messages={
+            "max_length": f"The text can be at most {MAX_MARKDOWN_CHARS:,} characters "
+            "(it has %(show_value)d): split it into two articles."
+        },
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -97,7 +110,9 @@ class ArticleEditForm(forms.ModelForm):
 
 
 class WorkflowActionForm(forms.Form):
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[validate_storable]
+    )
     publish_at = forms.DateTimeField(
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -107,5 +122,5 @@ class WorkflowActionForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    change_summary = forms.CharField(required=False, max_length=300)
+    change_summary = forms.CharField(required=False, max_length=300, validators=[validate_storable])
     material = forms.BooleanField(required=False)

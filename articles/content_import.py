@@ -16,8 +16,11 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from mesoguide.characters import describe, first_unstorable
+
 from . import workflow
 from .models import Article, Kind, Person, RevisionState, Status, Topic
+from .rendering import MarkdownRefused, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
@@ -120,6 +123,7 @@ def _read(path, kind):
         line = error.object[: error.start].count(b"\n") + 1
         raise ContentError(_shown(path), line, "not valid UTF-8 text") from error
     source = SourceFile(path=_shown(path), kind=kind, text=text)
+    _refuse_unstorable(source.path, text, first_line=1, what="the file")
     if kind == "topics":
         source.data = _load_yaml(source, text, first_line=1)
         return source
@@ -138,9 +142,24 @@ def _read(path, kind):
         match = KEY_LINE.match(line)
         if match:
             source.key_lines.setdefault(match.group(1), offset + 2)
-    source.body_line = front.count("\n") + 3
     source.body = text[4 + end.end() :].lstrip("\n")
+    source.body_line = text.count("\n", 0, len(text) - len(source.body)) + 1
     return source
+
+
+def _refuse_unstorable(path, text, first_line, what):
+    """Stop at the first control character in `text` (which starts on `first_line`)."""
+    found = first_unstorable(text)
+    if found is not None:
+        index, char = found
+        line = first_line + text.count("\n", 0, index)
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        raise ContentError(
+            path,
+            line,
+            f"{what} holds an invisible control character, {describe(char)}, at column "
+            f"{column}; it can't be stored or sent in feeds: delete it",
+        )
 
 
 def _load_yaml(source, text, first_line):
@@ -161,6 +180,10 @@ def _load_yaml(source, text, first_line):
 
 
 def _check_fields(source, data, spec, line=None):
+    for key, value in data.items():
+        if isinstance(value, str) and first_unstorable(value):
+            # Written as an escape ("\x0b") in a quoted YAML value.
+            _refuse_unstorable(source.path, value, line or source.line_of(key), f"'{key}'")
     keys = set(data)
     for missing in sorted(spec["required"] - keys):
         raise ContentError(source.path, line or 1, f"missing required field '{missing}'")
@@ -212,6 +235,17 @@ def _check_document(source, known_topics, known_people):
         raise source.error("updated", "'updated' is before 'published'")
     if not source.body.strip():
         raise ContentError(source.path, source.body_line, "the body is empty")
+    _check_renders(source)
+
+
+def _check_renders(source):
+    """The body within the renderer's limits (size, nesting, time), or its line and why not."""
+    try:
+        render_markdown(source.body)
+    except MarkdownRefused as refused:
+        line = source.body_line + (refused.line - 1 if refused.line else 0)
+        message = f"the body can't be rendered: {refused.message}"
+        raise ContentError(source.path, line, message) from None
 
 
 def check(sources):
@@ -235,6 +269,7 @@ def check(sources):
         topics |= seen
     for source in (s for s in sources if s.kind == "person"):
         _check_fields(source, source.data, PERSON_FIELDS)
+        _check_renders(source)
         people.add(source.data["slug"])
     slugs = {}
     for source in (s for s in sources if s.kind in (Kind.ARTICLE, Kind.PAGE)):

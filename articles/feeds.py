@@ -3,14 +3,44 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from mesoguide.characters import without_unstorable
 
 from .models import Article
 
 FEED_LENGTH = 20
 
 
+def _xml_safe(value):
+    if isinstance(value, str):
+        return without_unstorable(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
+class _XmlSafe:
+    """A feed stays valid XML whatever was stored: control characters saved before
+    entrances refused them (mesoguide/characters.py) are dropped on the way out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{key: _xml_safe(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **{key: _xml_safe(value) for key, value in kwargs.items()})
+
+
+class XmlSafeRssFeed(_XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class XmlSafeAtomFeed(_XmlSafe, Atom1Feed):
+    pass
+
+
 class LatestArticlesFeed(Feed):
+    feed_type = XmlSafeRssFeed
     title = f"{settings.SITE_NAME}: new and updated articles"
     description = "New and updated articles of the evidence-led guide to mesotherapy for cellulite."
 
@@ -48,7 +78,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
     subtitle = LatestArticlesFeed.description
 
     def feed_url(self):

@@ -13,13 +13,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .rendering import render_markdown
+from mesoguide.characters import validate_storable
+
+from .rendering import render_markdown, validate_markdown
+
+STORABLE = [validate_storable]
 
 
 class Topic(models.Model):
     slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=120, validators=STORABLE)
+    description = models.TextField(blank=True, validators=STORABLE)
     order = models.PositiveIntegerField(
         default=0, help_text="Position of the section in the guide."
     )
@@ -38,10 +42,12 @@ class Person(models.Model):
     """Someone who appears in a byline or a medical-review line."""
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=120)
-    role = models.CharField(max_length=120, blank=True)
-    credentials = models.CharField(max_length=200, blank=True)
-    bio = models.TextField(blank=True, help_text="Markdown.")
+    name = models.CharField(max_length=120, validators=STORABLE)
+    role = models.CharField(max_length=120, blank=True, validators=STORABLE)
+    credentials = models.CharField(max_length=200, blank=True, validators=STORABLE)
+    bio = models.TextField(
+        blank=True, help_text="Markdown.", validators=[*STORABLE, validate_markdown]
+    )
     bio_html = models.TextField(blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -236,12 +242,15 @@ class Revision(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=STORABLE)
     summary = models.CharField(
-        max_length=300, help_text="Shown in listings and as the meta description."
+        max_length=300,
+        help_text="Shown in listings and as the meta description.",
+        validators=STORABLE,
     )
     body = models.TextField(
-        help_text="Markdown. Cite sources with footnotes: text[^key] and [^key]: reference."
+        help_text="Markdown. Cite sources with footnotes: text[^key] and [^key]: reference.",
+        validators=[*STORABLE, validate_markdown],
     )
     body_html = models.TextField(editable=False)
     toc_html = models.TextField(editable=False, blank=True)
@@ -261,7 +270,7 @@ class Revision(models.Model):
     )
 
     published_at = models.DateTimeField(null=True, blank=True)
-    change_summary = models.CharField(max_length=300, blank=True)
+    change_summary = models.CharField(max_length=300, blank=True, validators=STORABLE)
     change_is_material = models.BooleanField(default=False)
 
     medically_reviewed_by = models.ForeignKey(
@@ -304,7 +313,7 @@ class ReviewEvent(models.Model):
     action = models.CharField(max_length=30)
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=STORABLE)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -5,6 +5,7 @@ Markdown runs with raw HTML switched off (it is shown as text), then bleach
 keeps only the tags, attributes and URL schemes listed here.
 """
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -13,8 +14,14 @@ from urllib.parse import urlsplit
 import bleach
 import markdown
 from bleach.html5lib_shim import Filter
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+from mesoguide.characters import is_invisible, without_bidi_controls, without_unstorable
+from mesoguide.time_limit import ChildFailed, TimeLimitExceeded, call_with_time_limit
 
 from .readability import word_count as prose_word_count
 
@@ -30,8 +37,15 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 # The only classes our Markdown extensions emit; anything else is dropped so
 # authors cannot borrow the site's own styles (e.g. a fake "paid link" label).
 ALLOWED_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "toc"})
-SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]{0,80}$")
+# Ids come only from our extensions below: letters and digits of any script,
+# "_" and "-", so no markup and nothing a URL fragment needs to escape.
+SAFE_ID = re.compile(r"^[\w-]+$")
 WORDS_PER_MINUTE = 200
+
+# Bounds on what one text may cost to render (admin save and preview, import).
+MAX_MARKDOWN_CHARS = 300_000
+MAX_NESTING = 12  # levels of lists and quotes; far past any article, far below Python's stack
+RENDER_SECONDS = 2.0
 
 
 def _allowed_attribute(tag, name, value):
@@ -63,12 +77,18 @@ class _LinkPolicy(Filter):
             if token["type"] == "StartTag" and token["name"] == "a":
                 attrs = token["data"]
                 href = attrs.get((None, "href"), "")
-                if href and not SAFE_HREF.match(href):
+                if href and (not SAFE_HREF.match(href) or _holds_hidden_characters(href)):
                     del attrs[(None, "href")]
                 elif urlsplit(href).scheme in {"http", "https"}:
                     rel = set(attrs.get((None, "rel"), "").split()) | {"noopener"}
                     attrs[(None, "rel")] = " ".join(sorted(rel))
             yield token
+
+
+def _holds_hidden_characters(href):
+    # A zero-width space or a bidirectional override makes a link go somewhere
+    # other than what it shows.
+    return any(is_invisible(char) or char.isspace() for char in href)
 
 
 # bleach's Cleaner is not thread-safe, so each thread builds its own once.
@@ -101,6 +121,87 @@ class _NoRawHtml(Extension):
         md.inlinePatterns.deregister("html")
 
 
+# --- In-page anchors ---------------------------------------------------------------
+# Every href="#..." the renderer writes must reach exactly one id, whatever the
+# heading's script or the footnote's label, and no id may take one the page
+# itself uses (tests/test_hostile_text.py reads the templates to keep this list true).
+PAGE_IDS = frozenset(
+    {
+        "main", "content-main", "guide", "comments", "comments-title", "comment-form",
+        "comment-form-title", "picks-title", "related-title", "share-title", "search-q",
+        "site-search-q", "publish-at", "unpublish-at", "change-summary", "conflict-heading",
+        "workflow-heading",
+    }
+)  # fmt: skip
+PAGE_ID_PREFIXES = ("comment-", "newsletter-", "note-", "partner-", "restore-", "topic-", "id_")
+HEADING_ID_CHARS = 80
+
+
+def heading_id(text, separator="-"):
+    """The anchor of a heading: its words in any script, lowercased, hyphenated.
+
+    Python-Markdown's toc makes it unique on the page (adding _1, _2 ...).
+    """
+    slug = slugify_unicode(text, separator)[:HEADING_ID_CHARS].strip("-_")
+    if slug in PAGE_IDS or slug.startswith(PAGE_ID_PREFIXES):
+        slug = f"section-{slug}"
+    return slug
+
+
+def footnote_label_id(label):
+    """A footnote label as id text, one-to-one: letters, digits and "-" of any script
+    stay; anything else (spaces, punctuation) becomes _hex_, and "_" becomes "__"."""
+    return "".join(
+        char
+        if (char.isalnum() or char == "-") and re.fullmatch(r"\w|-", char)
+        else "__"
+        if char == "_"
+        else f"_{ord(char):x}_"
+        for char in label
+    )
+
+
+class _Footnotes(FootnoteExtension):
+    """Footnotes whose ids are safe for any label ("fn-<label>", "fnref-<label>")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(SEPARATOR="-", **kwargs)
+
+    def makeFootnoteId(self, id):  # noqa: N802 (Markdown's API name)
+        return super().makeFootnoteId(footnote_label_id(id))
+
+    def makeFootnoteRefId(self, id, found=False):  # noqa: N802 (Markdown's API name)
+        return super().makeFootnoteRefId(footnote_label_id(id), found)
+
+
+class _InPageLinksResolve(Treeprocessor):
+    """Last step: an in-page link whose target is not in the text loses its href
+    ("#top" stays: browsers take it to the top of any page)."""
+
+    def run(self, root):
+        ids = {el.get("id") for el in root.iter() if el.get("id")} | {"top"}
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if href.startswith("#") and href[1:] not in ids:
+                del link.attrib["href"]
+
+
+class _SafeAnchors(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API name)
+        md.treeprocessors.register(_InPageLinksResolve(md), "in_page_links", 1)  # after toc (5)
+
+
+# --- Rendering within bounds ----------------------------------------------------------
+
+
+class MarkdownRefused(ValueError):
+    """Text the renderer will not take; `message` says why, `line` (1-based) where, if known."""
+
+    def __init__(self, message, line=None):
+        self.message, self.line = message, line
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class Rendered:
     html: str
@@ -109,26 +210,101 @@ class Rendered:
     reading_minutes: int
 
 
+_NESTING_MARKER = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*")
+
+
+def _nesting(line):
+    """How many list and quote levels a line opens: its markers, plus its
+    indentation (4 columns a level) when it holds a marker."""
+    markers, position = 0, 0
+    while match := _NESTING_MARKER.match(line, position):
+        if match.end() == position:
+            break
+        markers, position = markers + 1, match.end()
+    if not markers:
+        return 0
+    indent = len(line) - len(line.lstrip(" \t"))
+    return markers + line[:indent].expandtabs(4).count("    ")
+
+
+def check_limits(text):
+    """Raise MarkdownRefused if `text` is longer or nested deeper than the renderer takes."""
+    if len(text) > MAX_MARKDOWN_CHARS:
+        raise MarkdownRefused(
+            f"The text is {len(text):,} characters long; the limit is {MAX_MARKDOWN_CHARS:,}. "
+            "Split it into two articles."
+        )
+    for number, line in enumerate(text.splitlines(), 1):
+        if _nesting(line) > MAX_NESTING:
+            raise MarkdownRefused(
+                f"Lists or quotes are nested more than {MAX_NESTING} levels deep on line "
+                f"{number}; readers can't follow that many levels.",
+                line=number,
+            )
+
+
+def validate_markdown(text):
+    """Django validator: the renderer's refusal (size, nesting, time) as a field error."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        render_markdown(text)
+    except MarkdownRefused as refused:
+        raise ValidationError(refused.message, code="markdown_refused") from None
+
+
 def render_markdown(text):
-    """Render Markdown to sanitized HTML, with a table of contents and reading time."""
+    """Render Markdown to sanitized HTML, with a table of contents and reading time.
+
+    text: Markdown, at most MAX_MARKDOWN_CHARS characters. Returns Rendered.
+    Raises MarkdownRefused (with a message for the editor) for text over the
+    size or nesting limits, or that takes over RENDER_SECONDS to render (some
+    bracket patterns cost Python-Markdown quadratic time).
+    """
+    text = text or ""
+    check_limits(text)
+    return _render_in_child(text)
+
+
+@functools.lru_cache(maxsize=8)  # a form's check and the save that follows render once
+def _render_in_child(text):
+    try:
+        return call_with_time_limit(_render, text, seconds=RENDER_SECONDS)
+    except TimeLimitExceeded:
+        raise MarkdownRefused(
+            f"The text took longer than {RENDER_SECONDS:g} seconds to render, so it was not "
+            "saved. Long runs of unmatched brackets such as [[[ or [^ cause this: remove or "
+            "escape them (\\[)."
+        ) from None
+    except RecursionError:
+        raise MarkdownRefused(
+            "The text is nested too deeply to render (brackets, emphasis, lists or quotes "
+            "inside each other): simplify it."
+        ) from None
+    except ChildFailed:
+        raise MarkdownRefused("The text could not be rendered: the renderer stopped.") from None
+
+
+def _render(text):
+    """The renderer itself, unbounded: run only through render_markdown."""
     md = markdown.Markdown(
         extensions=[
             _NoRawHtml(),
             "markdown.extensions.toc",
             "markdown.extensions.tables",
-            "markdown.extensions.footnotes",
+            _Footnotes(BACKLINK_TITLE="Back to the text of note %d"),
             "markdown.extensions.sane_lists",
+            _SafeAnchors(),
         ],
         extension_configs={
-            "markdown.extensions.toc": {"toc_depth": "2-3"},
+            "markdown.extensions.toc": {"toc_depth": "2-3", "slugify": heading_id},
             "markdown.extensions.tables": {"use_align_attribute": True},
-            "markdown.extensions.footnotes": {"BACKLINK_TITLE": "Back to the text of note %d"},
         },
         output_format="html",
     )
-    html = sanitize_html(md.convert(text or ""))
+    html = sanitize_html(md.convert(text))
     toc_html = sanitize_html(md.toc) if md.toc_tokens else ""
-    words = prose_word_count(text or "")
+    words = prose_word_count(text)
     return Rendered(
         html=html,
         toc_html=toc_html,
@@ -141,20 +317,66 @@ def render_markdown(text):
 # as our endorsement, and the target page gets no handle on ours.
 COMMENT_LINK_REL = "ugc nofollow noopener"
 
+# A web address as a reader types it: http(s):// or www., then anything up to
+# a space, a quote or an angle bracket (so <https://...> and "https://..." work).
+_TYPED_URL = re.compile(r"(?<![\w.@/])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+# Characters that end a sentence rather than an address, when they come last.
+_SENTENCE_END = ".,:;!?'\"*_~"
+_OPENING = {")": "(", "]": "[", "}": "{"}
 
-def _comment_link(attrs, new=False):
-    href = attrs.get((None, "href"), "")
-    if not re.match(r"^https?://", href, re.IGNORECASE):
-        return None  # leave it as text
-    attrs[(None, "rel")] = COMMENT_LINK_REL
-    return attrs
+
+def _without_sentence_end(url):
+    """The address without what closes the sentence or brackets around it:
+    a closing bracket stays only if the address opened it (Foo_(bar))."""
+    while url:
+        last = url[-1]
+        if last in _SENTENCE_END or (
+            last in _OPENING and url.count(last) > url.count(_OPENING[last])
+        ):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _linkable(url, before, after):
+    # A link must be exactly what the reader sees: nothing invisible in it or
+    # touching it (a zero-width space, a bidirectional override).
+    if any(is_invisible(char) for char in url + before + after):
+        return False
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        return False
+
+
+def _linked_line(line):
+    """One line of a reader's text as escaped HTML, its web addresses linked."""
+    pieces, position = [], 0
+    for match in _TYPED_URL.finditer(line):
+        url = _without_sentence_end(match.group())
+        start, end = match.start(), match.start() + len(url)
+        href = url if "://" in url else f"http://{url}"
+        if not _linkable(href, line[start - 1 : start], line[end : end + 1]):
+            continue
+        pieces.append(escape(line[position:start]))
+        pieces.append(format_html('<a href="{}" rel="{}">{}</a>', href, COMMENT_LINK_REL, url))
+        position = end
+    pieces.append(escape(line[position:]))
+    return "".join(pieces)
 
 
 def render_comment(text):
-    """A reader's plain text as safe HTML: escaped, paragraphs kept, web addresses linked."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+    """A reader's plain text as safe HTML: escaped, paragraphs kept, web addresses linked.
+
+    Only addresses typed with http://, https:// or www. become links, each exactly as
+    typed: brackets, quotes and the full stop around it stay outside. Control
+    and bidirectional characters are dropped (mesoguide/characters.py).
+    """
+    text = without_bidi_controls(without_unstorable(text or "")).strip()
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     html = "".join(
-        "<p>" + "<br>".join(escape(line) for line in p.splitlines()) + "</p>" for p in paragraphs
+        "<p>" + "<br>".join(_linked_line(line) for line in p.splitlines()) + "</p>"
+        for p in paragraphs
     )
-    html = bleach.linkify(html, callbacks=[_comment_link], parse_email=False)
     return sanitize_html(html)

@@ -15,6 +15,8 @@ from django.db.models import Case, F, Func, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from mesoguide.characters import is_invisible, without_unstorable
+
 from .models import Article, Revision
 
 MAX_QUERY_LENGTH = 100
@@ -35,12 +37,21 @@ class QueryProblem:
 
 
 def clean_query(raw):
-    """(query, problem): the query with whitespace tidied, or why it cannot be searched."""
-    query = " ".join((raw or "").split())
+    """(query, problem): the query with whitespace tidied, or why it cannot be searched.
+
+    Any text is accepted: control and invisible characters are dropped (PostgreSQL
+    refuses NUL), and a query over MAX_QUERY_LENGTH characters is cut at a word
+    boundary and searched, with problem TOO_LONG so the page can say so.
+    """
+    raw = (raw or "")[: MAX_QUERY_LENGTH * 4]  # bounds the work on a huge parameter
+    visible = "".join(c for c in raw if c.isspace() or not is_invisible(c))
+    query = " ".join(without_unstorable(visible).split())
     if not query:
         return "", QueryProblem.EMPTY
     if len(query) > MAX_QUERY_LENGTH:
-        return query[:MAX_QUERY_LENGTH], QueryProblem.TOO_LONG
+        cut = query[: MAX_QUERY_LENGTH + 1].rsplit(" ", 1)[0] or query[:MAX_QUERY_LENGTH]
+        query = cut[:MAX_QUERY_LENGTH]
+        return query, QueryProblem.TOO_LONG if re.search(r"\w", query) else QueryProblem.NO_WORDS
     if not re.search(r"\w", query):
         return query, QueryProblem.NO_WORDS
     return query, None

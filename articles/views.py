@@ -168,7 +168,7 @@ SEARCH_PAGE_SIZE = 10
 def search(request):
     query, problem = site_search.clean_query(request.GET.get("q", ""))
     context = {"query": query, "problem": problem, "max_length": site_search.MAX_QUERY_LENGTH}
-    if problem is None:
+    if problem in (None, site_search.QueryProblem.TOO_LONG):
         page = Paginator(site_search.search(query), SEARCH_PAGE_SIZE).get_page(
             request.GET.get("page")
         )

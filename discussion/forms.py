@@ -1,5 +1,6 @@
 from django import forms
 
+from mesoguide.characters import without_bidi_controls, without_unstorable
 from mesoguide.forms import HoneypotMixin
 from mesoguide.ratelimit import RateLimit
 
@@ -41,6 +42,14 @@ class CommentForm(HoneypotMixin, forms.ModelForm):
                 "max_length": f"Your comment can be at most {Comment.BODY_MAX:,} characters (it has %(show_value)d).",
             },
         }
+
+    # Readers can't see the control characters a paste may carry, so they are
+    # dropped rather than refused (mesoguide/characters.py).
+    def clean_name(self):
+        return without_bidi_controls(without_unstorable(self.cleaned_data["name"])).strip()
+
+    def clean_body(self):
+        return without_bidi_controls(without_unstorable(self.cleaned_data["body"])).strip()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "comment-%s")

@@ -7,6 +7,8 @@ active (see marking.py); past partners stay listed on the disclosure page.
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from mesoguide.characters import validate_storable
+
 from .domains import normalize_domain, split_domains
 
 
@@ -24,18 +26,22 @@ def _periods_overlap(first, second):
 
 
 class AffiliatePartner(models.Model):
-    name = models.CharField(max_length=120, help_text="As readers know the partner.")
+    name = models.CharField(
+        max_length=120, help_text="As readers know the partner.", validators=[validate_storable]
+    )
     slug = models.SlugField(
         unique=True, max_length=120, help_text="Anchor of its entry on the disclosure page."
     )
     domains = models.TextField(
+        validators=[validate_storable],
         help_text=(
             "One per line or separated by commas, e.g. partner.com. Links to these domains "
             "and all their subdomains are marked as paid; a leading www. is ignored."
-        )
+        ),
     )
     disclosure = models.CharField(
         max_length=300,
+        validators=[validate_storable],
         help_text=(
             "One short sentence for readers, shown before the first paid link and on the "
             "disclosure page, e.g. “We earn a commission if you book through this partner.”"

@@ -79,9 +79,9 @@ def test_headings_get_stable_ids_and_a_table_of_contents():
 
 def test_footnotes_link_to_their_source_and_back():
     html = html_of("Claim[^r1] and again[^r1].\n\n[^r1]: Source. <https://doi.org/10.1/x>")
-    assert 'href="#fn:r1"' in html
-    assert '<li id="fn:r1">' in html
-    assert 'href="#fnref:r1"' in html
+    assert 'href="#fn-r1"' in html
+    assert '<li id="fn-r1">' in html
+    assert 'href="#fnref-r1"' in html
     assert 'href="https://doi.org/10.1/x" rel="noopener"' in html
 
 

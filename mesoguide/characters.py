@@ -1,0 +1,99 @@
+"""Which characters text may hold: one rule per kind of character, for every entrance.
+
+- **Unstorable**: C0 controls other than tab, line feed and carriage return; DEL and
+  the C1 controls; lone surrogates; Unicode noncharacters. PostgreSQL refuses NUL,
+  and XML 1.0 (so RSS and Atom) refuses most C0 controls, so a stored one can break
+  a feed for every reader. Editors' text holding one is refused, naming the
+  character and where it is (`validate_storable`, `first_unstorable`): it is
+  reviewed text, and nobody should change it silently. Readers' text (comments,
+  search queries) has them removed (`without_unstorable`). Exits that must stay
+  valid whatever was stored before (feeds) remove them too.
+- **Bidirectional controls** (U+202A-U+202E, U+2066-U+2069): they can make text
+  read differently from what it holds ("Trojan source"). Removed from readers'
+  comments (`without_bidi_controls`); never part of a link.
+- **Invisible** (format and control characters, e.g. a zero-width space): kept in
+  prose, where some scripts need them, but a web address holding or touching one is
+  not linked (`is_invisible`), so a link is always exactly what a reader can see.
+"""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
+)
+UNSTORABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NAMES = {
+    "\x00": "null",
+    "\x08": "backspace",
+    "\x0b": "vertical tab",
+    "\x0c": "form feed",
+    "\x1b": "escape",
+    "\x7f": "delete",
+}
+
+
+def describe(char):
+    """'U+000B (vertical tab)': a character as an editor can look it up."""
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "").lower()
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def first_unstorable(text):
+    """(index, character) of the first unstorable character in `text`, or None."""
+    match = UNSTORABLE.search(text or "")
+    return (match.start(), match.group()) if match else None
+
+
+def unstorable_message(text):
+    """Why `text` can't be stored, in an editor's words, or '' when it can."""
+    found = first_unstorable(text)
+    if found is None:
+        return ""
+    index, char = found
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    before = " ".join(text[max(0, index - 20) : index].split())
+    where = f"line {line}, column {column}" if "\n" in text else f"character {index + 1}"
+    after = f', after "{before}"' if before else ""
+    return (
+        f"Contains an invisible control character, {describe(char)}, at {where}{after}. "
+        "It can't be stored or sent in feeds: delete it (retyping the words around it helps)."
+    )
+
+
+@deconstructible
+class StorableTextValidator:
+    """Django validator: refuses text holding an unstorable character, saying where it is."""
+
+    code = "unstorable_character"
+
+    def __call__(self, value):
+        message = unstorable_message(value if isinstance(value, str) else str(value))
+        if message:
+            raise ValidationError(message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, StorableTextValidator)
+
+
+validate_storable = StorableTextValidator()
+
+
+def without_unstorable(text):
+    """`text` with every unstorable character removed."""
+    return UNSTORABLE.sub("", text or "")
+
+
+def without_bidi_controls(text):
+    """`text` with the bidirectional embedding, override and isolate controls removed."""
+    return BIDI_CONTROLS.sub("", text or "")
+
+
+def is_invisible(char):
+    """True for characters that show nothing but change what text holds (Cc, Cf, Zl, Zp)."""
+    return unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"}
