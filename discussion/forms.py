@@ -1,7 +1,6 @@
 from django import forms
 
-from mesoguide.characters import without_bidi_controls, without_unstorable
-from mesoguide.forms import HoneypotMixin
+from mesoguide.forms import HoneypotMixin, ReaderTextField
 from mesoguide.ratelimit import RateLimit
 
 from .models import Comment
@@ -14,6 +13,7 @@ class CommentForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["name", "email", "body"]
+        field_classes = {"name": ReaderTextField, "body": ReaderTextField}
         labels = {
             "name": "Your name",
             "email": "Your email (optional)",
@@ -42,14 +42,6 @@ class CommentForm(HoneypotMixin, forms.ModelForm):
                 "max_length": f"Your comment can be at most {Comment.BODY_MAX:,} characters (it has %(show_value)d).",
             },
         }
-
-    # Readers can't see the control characters a paste may carry, so they are
-    # dropped rather than refused (mesoguide/characters.py).
-    def clean_name(self):
-        return without_bidi_controls(without_unstorable(self.cleaned_data["name"])).strip()
-
-    def clean_body(self):
-        return without_bidi_controls(without_unstorable(self.cleaned_data["body"])).strip()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "comment-%s")

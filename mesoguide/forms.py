@@ -2,6 +2,19 @@
 
 from django import forms
 
+from .characters import without_bidi_controls, without_unstorable
+
+
+class ReaderTextField(forms.CharField):
+    """Text a reader types: control and bidirectional characters are dropped before
+    anything else looks at it. Readers can't see what a paste carried, so a
+    refusal would only puzzle them (mesoguide/characters.py)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = without_bidi_controls(without_unstorable(value))
+        return super().to_python(value)
+
 
 class HoneypotMixin:
     """Adds a field people never see (hidden by the stylesheet) but form-filling bots do.
