@@ -73,6 +73,7 @@ MIDDLEWARE = [
     # cache serves only anonymous GETs and HEADs of pages without a token, so
     # sessions, CSRF and the POST limits have nothing to do for its hits.
     "mesoguide.pagecache.PageCacheMiddleware",
+    "mesoguide.url_parameters.UnstorableParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "mesoguide.post_limits.PublicPostLimitMiddleware",

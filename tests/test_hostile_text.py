@@ -195,3 +195,43 @@ def test_articles_with_stored_control_characters_still_render_for_readers(client
     article = factories.published_article(slug="vt", title=VERTICAL_TAB_TITLE)
     assert client.get(article.get_absolute_url()).status_code == 200
     assert Article.objects.published().filter(slug="vt").exists()
+
+
+@pytest.mark.parametrize(
+    "subject, text, expected",
+    [
+        ("News\x0b", "## News\n\nText.", "--subject: Contains an invisible control character"),
+        ("News", "## News\n\nText\x00.", "issue.md:3: Contains an invisible control character"),
+        ("News", "Intro.\n\n" + "* " * 500 + "a", "issue.md:3: Lists or quotes are nested"),
+    ],
+)
+def test_a_newsletter_issue_with_hostile_text_is_refused_before_any_mail(
+    tmp_path, settings, subject, text, expected
+):
+    from django.core import mail
+    from django.core.management import CommandError, call_command
+
+    from newsletter.models import Subscriber, SubscriberState
+
+    settings.SITE_URL = "https://mesoguide.example"
+    Subscriber.objects.create(email="yes@example.com", state=SubscriberState.CONFIRMED)
+    issue = tmp_path / "issue.md"
+    issue.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match=re.escape(expected)):
+        call_command("send_newsletter", str(issue), subject=subject)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/articles/article/?q=a%00",
+        "/admin/articles/article/?status__exact=%00",
+        "/admin/articles/reviewevent/?q=%00%0b",
+        "/admin/discussion/comment/?q=%00",
+        "/admin/articles/article/?topic__id__exact=%00",
+    ],
+)
+def test_the_admins_search_and_filters_answer_control_characters(client, editor, url):
+    client.force_login(editor)
+    assert client.get(url).status_code < 500

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.rendering import render_markdown
+from articles.rendering import MarkdownRefused, render_markdown
+from mesoguide.characters import first_unstorable, unstorable_message
 from newsletter.mail import build_message
 from newsletter.models import Subscriber
 
@@ -28,15 +29,27 @@ class Command(BaseCommand):
             text = markdown_file.read_text(encoding="utf-8")
         except OSError as error:
             raise CommandError(f"{markdown_file}: {error.strerror}") from error
+        except UnicodeDecodeError as error:
+            line = error.object[: error.start].count(b"\n") + 1
+            raise CommandError(f"{markdown_file}:{line}: not valid UTF-8 text") from error
         if not subject.strip() or not text.strip():
             raise CommandError("The subject and the Markdown file must not be empty.")
+        if unstorable_message(subject) or "\n" in subject:
+            raise CommandError(f"--subject: {unstorable_message(subject) or 'one line only'}")
+        if found := first_unstorable(text):
+            line = text.count("\n", 0, found[0]) + 1
+            raise CommandError(f"{markdown_file}:{line}: {unstorable_message(text)}")
+        try:
+            body_html = render_markdown(text).html
+        except MarkdownRefused as refused:
+            raise CommandError(f"{markdown_file}:{refused.line or 1}: {refused.message}") from None
         subscribers = list(Subscriber.objects.confirmed().order_by("pk"))
         if dry_run:
             self.stdout.write(
                 f"Would send “{subject}” to {len(subscribers)} confirmed subscriber(s)."
             )
             return
-        context = {"subject": subject, "text": text, "body_html": render_markdown(text).html}
+        context = {"subject": subject, "text": text, "body_html": body_html}
         sent = 0
         with get_connection() as connection:
             for subscriber in subscribers:
