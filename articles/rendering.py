@@ -45,7 +45,7 @@ WORDS_PER_MINUTE = 200
 # Bounds on what one text may cost to render (admin save and preview, import).
 MAX_MARKDOWN_CHARS = 300_000
 MAX_NESTING = 12  # levels of lists and quotes; far past any article, far below Python's stack
-RENDER_SECONDS = 2.0
+RENDER_SECONDS = 1.5  # of processor time: accepted text renders in under 2 s here
 
 
 def _allowed_attribute(tag, name, value):
@@ -272,9 +272,10 @@ def _render_in_child(text):
         return call_with_time_limit(_render, text, seconds=RENDER_SECONDS)
     except TimeLimitExceeded:
         raise MarkdownRefused(
-            f"The text took longer than {RENDER_SECONDS:g} seconds to render, so it was not "
-            "saved. Long runs of unmatched brackets such as [[[ or [^ cause this: remove or "
-            "escape them (\\[)."
+            f"The text took more than {RENDER_SECONDS:g} seconds of processing to render, so "
+            "it was not saved. Long runs of unmatched brackets such as [[[ or [^ cause this "
+            "(remove them or escape them as \\[), and so does a very long text dense with "
+            "markup (split it into two articles)."
         ) from None
     except RecursionError:
         raise MarkdownRefused(

@@ -1,32 +1,43 @@
-"""Run a function in a child process that is stopped when it overruns a time limit.
+"""Run a function in a child process, within a limit of processor time.
 
 Python cannot stop a running function from outside: a thread can't be killed,
 and a signal reaches only the main thread (runserver and threaded gunicorn
 workers serve requests on others). A child process can be stopped. Each process
 keeps one child, forked on first use (a few milliseconds, with the modules the
-parent has loaded), and pebble forks a new one when it is stopped. The child
+parent has loaded); pebble forks a new one whenever one is stopped. The child
 only runs the functions given to it: it takes no lock the parent's other
 threads may hold at the fork (logging's are reset by Python), and it leaves
 with os._exit, so connections it inherited are never closed under the parent.
 (A spawned interpreter instead would re-run the main script of whatever
 process called it.) A call costs about a millisecond more than in-process.
+
+The limit counts the child's processor time (ITIMER_PROF), not the clock, so a
+busy machine doesn't refuse work it would take when idle; a clock limit of
+WALL_FACTOR times as much stops a child that is stuck without computing.
 """
 
 import atexit
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
 
+WALL_FACTOR = 5
+
 
 class TimeLimitExceeded(Exception):
-    """The function ran past its limit and its process was stopped."""
+    """The function used up its time and was stopped."""
 
 
 class ChildFailed(Exception):
     """The child process died (killed, out of memory, crashed) before answering."""
+
+
+class _ProcessorTimeUp(Exception):
+    pass
 
 
 _lock = threading.Lock()
@@ -51,17 +62,34 @@ def _stop_child():
         _pool.join(timeout=5)
 
 
+def _time_up(signum, frame):
+    raise _ProcessorTimeUp
+
+
+def _within_processor_time(function, args, seconds):
+    """In the child: function(*args), interrupted after `seconds` of processor time."""
+    signal.signal(signal.SIGPROF, _time_up)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        return function(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+
+
 def call_with_time_limit(function, *args, seconds):
     """function(*args), run in this process's child; its result or its exception.
 
     `function` must be importable by name (a module-level function) and its
-    arguments and result picklable. Raises TimeLimitExceeded after `seconds` of
-    wall-clock time in the child, ChildFailed if the child died.
+    arguments and result picklable. Raises TimeLimitExceeded once it has used
+    `seconds` of processor time (or WALL_FACTOR times that on the clock), and
+    ChildFailed if the child died.
     """
-    future = _pool_of_this_process().schedule(function, args=args, timeout=seconds)
+    future = _pool_of_this_process().schedule(
+        _within_processor_time, args=(function, args, seconds), timeout=seconds * WALL_FACTOR
+    )
     try:
         return future.result()
-    except FutureTimeout as error:
+    except (_ProcessorTimeUp, FutureTimeout) as error:
         raise TimeLimitExceeded(f"stopped after {seconds:g} s") from error
     except ProcessExpired as error:
         raise ChildFailed(str(error)) from error
