@@ -20,7 +20,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from mesoguide.characters import is_invisible, without_bidi_controls, without_unstorable
+from mesoguide.characters import is_invisible, without_unstorable
 from mesoguide.time_limit import ChildFailed, TimeLimitExceeded, call_with_time_limit
 
 from .readability import word_count as prose_word_count
@@ -371,10 +371,12 @@ def render_comment(text):
     """A reader's plain text as safe HTML: escaped, paragraphs kept, web addresses linked.
 
     Only addresses typed with http://, https:// or www. become links, each exactly as
-    typed: brackets, quotes and the full stop around it stay outside. Control
-    and bidirectional characters are dropped (mesoguide/characters.py).
+    typed: brackets, quotes and the full stop around it stay outside; one with an
+    invisible or bidirectional character in it or touching it stays text.
+    Control characters are dropped (mesoguide/characters.py); the rest of the
+    reader's text is kept exactly, right-to-left marks included.
     """
-    text = without_bidi_controls(without_unstorable(text or "")).strip()
+    text = without_unstorable(text or "").strip()
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     html = "".join(
         "<p>" + "<br>".join(_linked_line(line) for line in p.splitlines()) + "</p>"

@@ -6,14 +6,15 @@
   a feed for every reader. Editors' text holding one is refused, naming the
   character and where it is (`validate_storable`, `first_unstorable`): it is
   reviewed text, and nobody should change it silently. Readers' text (comments,
-  search queries) has them removed (`without_unstorable`). Exits that must stay
-  valid whatever was stored before (feeds) remove them too.
-- **Bidirectional controls** (U+202A-U+202E, U+2066-U+2069): they can make text
-  read differently from what it holds ("Trojan source"). Removed from readers'
-  comments (`without_bidi_controls`); never part of a link.
-- **Invisible** (format and control characters, e.g. a zero-width space): kept in
-  prose, where some scripts need them, but a web address holding or touching one is
-  not linked (`is_invisible`), so a link is always exactly what a reader can see.
+  search queries, URL parameters) has them removed (`without_unstorable`): a
+  reader can't see them to delete them. Exits that must stay valid whatever was
+  stored before (feeds) remove them too.
+- **Invisible** (format characters such as a zero-width space, and the
+  bidirectional overrides and isolates, U+202A-U+202E and U+2066-U+2069, which
+  can make text read differently from what it holds): kept in prose, where
+  scripts and right-to-left writers need them, but a web address holding or
+  touching one is never linked (`is_invisible`), so a link always goes where it
+  reads.
 """
 
 import re
@@ -26,7 +27,6 @@ _NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
 )
 UNSTORABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CONTROL_NAMES = {
     "\x00": "null",
     "\x08": "backspace",
@@ -87,11 +87,6 @@ validate_storable = StorableTextValidator()
 def without_unstorable(text):
     """`text` with every unstorable character removed."""
     return UNSTORABLE.sub("", text or "")
-
-
-def without_bidi_controls(text):
-    """`text` with the bidirectional embedding, override and isolate controls removed."""
-    return BIDI_CONTROLS.sub("", text or "")
 
 
 def is_invisible(char):

@@ -6,6 +6,9 @@ import time
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles import rendering
 from articles.rendering import MAX_MARKDOWN_CHARS, MAX_NESTING, MarkdownRefused, render_markdown
@@ -136,3 +139,17 @@ def test_import_names_file_and_line_and_writes_nothing(
         assert "bad.md:14: " in str(error.value)
     assert "Traceback" not in str(error.value)
     assert snapshot() == before
+
+
+_markdownish = st.text(st.sampled_from(list("[]^()*_`>#-+!:|\\ \n1.a日\u200b\x0b")), max_size=400)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=300), _markdownish))
+def test_any_text_renders_or_is_refused_with_a_reason(text):
+    try:
+        rendered = render_markdown(text)
+    except MarkdownRefused as refused:
+        assert refused.message
+    else:
+        assert isinstance(rendered.html, str)
