@@ -45,12 +45,17 @@ WORDS_PER_MINUTE = 200
 # Bounds on what one text may cost to render (admin save and preview, import).
 MAX_MARKDOWN_CHARS = 300_000
 MAX_NESTING = 12  # levels of lists and quotes; far past any article, far below Python's stack
+MAX_HTML_CHARS = 1_500_000  # a small text can expand ~360-fold (reference links)
 RENDER_SECONDS = 1.5  # of processor time: accepted text renders in under 2 s here
+
+
+# The only elements that keep an id (headings below the page's h1, footnotes).
+ID_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "li", "sup"})
 
 
 def _allowed_attribute(tag, name, value):
     if name == "id":
-        return tag in {"h2", "h3", "h4", "h5", "h6", "li", "sup"} and bool(SAFE_ID.match(value))
+        return tag in ID_TAGS and bool(SAFE_ID.match(value))
     if name == "class":
         return tag in {"a", "div"} and value in ALLOWED_CLASSES
     if tag == "a":
@@ -179,7 +184,8 @@ class _InPageLinksResolve(Treeprocessor):
     ("#top" stays: browsers take it to the top of any page)."""
 
     def run(self, root):
-        ids = {el.get("id") for el in root.iter() if el.get("id")} | {"top"}
+        ids = {el.get("id") for el in root.iter() if el.tag in ID_TAGS and el.get("id")}
+        ids.add("top")
         for link in root.iter("a"):
             href = link.get("href", "")
             if href.startswith("#") and href[1:] not in ids:
@@ -210,7 +216,7 @@ class Rendered:
     reading_minutes: int
 
 
-_NESTING_MARKER = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*")
+_NESTING_MARKER = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t])|\d+[.)](?=[ \t]))[ \t]*")
 
 
 def _nesting(line):
@@ -234,7 +240,8 @@ def check_limits(text):
             f"The text is {len(text):,} characters long; the limit is {MAX_MARKDOWN_CHARS:,}. "
             "Split it into two articles."
         )
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines as Markdown counts them: split at "\n" only (not at U+2028 and the like).
+    for number, line in enumerate(text.split("\n"), 1):
         if _nesting(line) > MAX_NESTING:
             raise MarkdownRefused(
                 f"Lists or quotes are nested more than {MAX_NESTING} levels deep on line "
@@ -305,6 +312,11 @@ def _render(text):
     )
     html = sanitize_html(md.convert(text))
     toc_html = sanitize_html(md.toc) if md.toc_tokens else ""
+    if len(html) + len(toc_html) > MAX_HTML_CHARS:
+        raise MarkdownRefused(
+            f"The text expands to {len(html) + len(toc_html):,} characters of HTML; the limit "
+            f"is {MAX_HTML_CHARS:,}. Repeated reference links cause this: shorten the text."
+        )
     words = prose_word_count(text)
     return Rendered(
         html=html,

@@ -89,6 +89,37 @@ def without_unstorable(text):
     return UNSTORABLE.sub("", text or "")
 
 
+# Unicode's default-ignorable code points that are not format characters: they
+# show nothing either (Hangul fillers, the grapheme joiner, variation selectors).
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]"
+)
+
+
 def is_invisible(char):
-    """True for characters that show nothing but change what text holds (Cc, Cf, Zl, Zp)."""
-    return unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"}
+    """True for characters that show nothing but change what text holds: control and
+    format characters (zero-width space, bidirectional controls ...), line and
+    paragraph separators, and the other default-ignorable code points."""
+    return unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"} or bool(
+        _IGNORABLE.match(char)
+    )
+
+
+@deconstructible
+class VisibleAddressValidator:
+    """Django validator for e-mail addresses: refuses invisible characters, which
+    mail software drops or keeps unpredictably, so the mail would go elsewhere."""
+
+    def __call__(self, value):
+        if any(is_invisible(char) for char in str(value)):
+            raise ValidationError(
+                "Enter an email address like name@example.com (this one holds an invisible "
+                "character).",
+                code="invalid",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, VisibleAddressValidator)
+
+
+validate_visible_address = VisibleAddressValidator()
