@@ -126,7 +126,7 @@ def render_markdown(text):
         },
         output_format="html",
     )
-    html = _named_backlinks(sanitize_html(md.convert(text or "")))
+    html = sanitize_html(md.convert(text or ""))
     toc_html = sanitize_html(md.toc) if md.toc_tokens else ""
     words = prose_word_count(text or "")
     return Rendered(
@@ -135,31 +135,6 @@ def render_markdown(text):
         word_count=words,
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
     )
-
-
-# A footnote's links back to where it is cited, as the footnotes extension writes
-# them (and the sanitizer keeps them). Matched after sanitizing, so nothing an
-# author writes can take this shape.
-_BACKLINK = re.compile(
-    r'<a class="footnote-backref" href="#fnref(\d*):([^"<>]+)" '
-    r'title="Back to the text of note (\d+)">&#8617;</a>'
-)
-
-
-def _named_backlinks(html):
-    """Give each back-link a name a screen reader can tell apart ("Back to citation
-    2 of source 3") and a compact look: ↩, ↩2, ↩3 rather than a row of ↩."""
-
-    def named(match):
-        number, key, note = int(match.group(1) or 1), match.group(2), match.group(3)
-        name = f"Back to citation {number} of source {note}"
-        arrow = "&#8617;" if number == 1 else f"&#8617;{number}"
-        return (
-            f'<a class="footnote-backref" href="#fnref{match.group(1)}:{key}" title="{name}">'
-            f'<span aria-hidden="true">{arrow}</span><span class="visually-hidden">{name}</span></a>'
-        )
-
-    return _BACKLINK.sub(named, html)
 
 
 # Links readers post are theirs, not ours: search engines must not read them
