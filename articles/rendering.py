@@ -59,7 +59,7 @@ def _allowed_attribute(tag, name, value):
     if name == "class":
         return tag in {"a", "div"} and value in ALLOWED_CLASSES
     if tag == "a":
-        return name in {"href", "title", "rel"}
+        return name in {"href", "title", "rel", "aria-label"}
     if tag in {"th", "td"}:
         return name == "align" and value in {"left", "right", "center"}
     if tag == "ol":
@@ -181,15 +181,31 @@ class _Footnotes(FootnoteExtension):
 
 class _InPageLinksResolve(Treeprocessor):
     """Last step: an in-page link whose target is not in the text loses its href
-    ("#top" stays: browsers take it to the top of any page)."""
+    ("#top" stays: browsers take it to the top of any page); a footnote's links
+    back to its citations get names a screen reader can tell apart."""
 
     def run(self, root):
+        self._name_backlinks(root)
         ids = {el.get("id") for el in root.iter() if el.tag in ID_TAGS and el.get("id")}
         ids.add("top")
         for link in root.iter("a"):
             href = link.get("href", "")
             if href.startswith("#") and href[1:] not in ids:
                 del link.attrib["href"]
+
+    @staticmethod
+    def _name_backlinks(root):
+        # "Back to citation 2 of source 3" and a compact ↩, ↩2, ↩3, instead of a
+        # row of identical ↩ all named "Back to the text of note 3".
+        for source, note in enumerate(root.iterfind(".//div[@class='footnote']/ol/li"), 1):
+            backlinks = [a for a in note.iter("a") if a.get("class") == "footnote-backref"]
+            for citation, link in enumerate(backlinks, 1):
+                name = f"Back to citation {citation} of source {source}"
+                if len(backlinks) == 1:
+                    name = f"Back to where source {source} is cited"
+                link.set("aria-label", name)
+                link.set("title", name)
+                link.text = "\u21a9" if citation == 1 else f"\u21a9{citation}"
 
 
 class _SafeAnchors(Extension):
