@@ -321,3 +321,7 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} by {self.actor or 'system'} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# The search index lives in its own module; imported here so Django knows its model.
+from .search_index import SearchEntry  # noqa: E402, F401

@@ -8,19 +8,27 @@ Article.objects.published() live revisions, and both show a snippet from the
 section that matched best, cut at word boundaries, with the matches in <mark>.
 """
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length, Lower, Replace
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from mesoguide.characters import is_invisible, without_unstorable
+from mesoguide.ratelimit import RateLimit
+from mesoguide.release import release
 
-from .models import Article, Revision
+from . import search_index
+from .models import Article
+from .search_index import SearchEntry
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
@@ -68,15 +76,87 @@ class Result:
     section_url: str = ""
 
 
-def _live_revisions():
-    live = Article.objects.published().filter(live_revision__isnull=False)
-    return Revision.objects.filter(pk__in=live.values("live_revision")).select_related(
-        "article", "article__topic"
+def _visible_entries():
+    """Index entries of what readers may see now (the publish window applies here)."""
+    return SearchEntry.objects.filter(article__in=Article.objects.published()).select_related(
+        "article", "article__topic", "revision"
     )
 
 
+# --- One page of results, cached per normalised query -------------------------------
+
+PAGE_SIZE = 10
+RESULTS_CACHE_SECONDS = 300
+# Searches that miss the cache, per client: each costs the database real work.
+SEARCH_RATE_LIMIT = RateLimit("search", limit=30, per_seconds=60)
+
+
+class TooManySearches(Exception):
+    """This client's uncached searches are over SEARCH_RATE_LIMIT."""
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    results: list
+    count: int
+    number: int
+
+    def page(self):
+        """A Paginator page for the pagination links (no query behind it)."""
+        return Paginator(range(self.count), PAGE_SIZE).get_page(self.number)
+
+
+def page_number(raw):
+    """The page asked for: plain ASCII digits, else the first (int() reads "١" as 1)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
+
+
+def results_page(query, number, request):
+    """ResultsPage of `query` (cleaned by clean_query), from the cache when it can.
+
+    The key holds the release, the index's generation (bumped whenever the index
+    changes) and a digest of the case-folded query, so its size is fixed and a
+    publish is searchable at once. Raises TooManySearches for a client over the
+    limit of uncached searches.
+    """
+    generation = search_index.generation()
+    digest = hashlib.sha256(query.casefold().encode()).hexdigest()[:32]
+    key = f"search:{release()}:{generation}:{digest}:{number}"
+    if generation is not None:
+        try:
+            cached = cache.get(key)
+        except Exception:  # the shared cache is away: search from the database
+            cached = None
+        if cached is not None:
+            return cached
+    if not SEARCH_RATE_LIMIT.hit_by_client(request):
+        raise TooManySearches
+    found = Paginator(search(query), PAGE_SIZE).get_page(number)
+    page = ResultsPage(results(found.object_list, query), found.paginator.count, found.number)
+    if generation is not None:
+        try:
+            cache.set(key, page, _results_lifetime())
+        except Exception:  # noqa: S110 (the page is answered all the same)
+            pass
+    return page
+
+
+def _results_lifetime():
+    """Seconds cached results stay valid: until a scheduled publication or removal
+    changes what may be found, at most RESULTS_CACHE_SECONDS."""
+    from mesoguide.cache_invalidation import next_change_without_a_save
+
+    now = timezone.now()
+    moment, _partner_day = next_change_without_a_save(now)
+    if moment is None:
+        return RESULTS_CACHE_SECONDS
+    return max(1, min(RESULTS_CACHE_SECONDS, int((moment - now).total_seconds())))
+
+
 def search(query):
-    """A queryset of matching live revisions, best first, ready for a Paginator.
+    """A queryset of matching index entries (articles/search_index.py), best first,
+    ready for a Paginator.
 
     Ranked by where the words are: the title counts most, then the headings (the
     table of contents), then the summary, then the body."""
@@ -85,14 +165,14 @@ def search(query):
     return _simple_search(query)
 
 
-def results(revisions, query):
+def results(entries, query):
     """One page of matching revisions as Results: a snippet from the section that
     matched best, cut at word boundaries, with the matched words marked."""
     pattern = _word_pattern(query)
     found = []
-    for r in revisions:
+    for r in entries:
         url = r.article.get_absolute_url()
-        heading, anchor, text = _best_section(r.body_html, pattern)
+        heading, anchor, text = _best_section(r.revision.body_html, pattern)
         found.append(
             Result(
                 title=r.title,
@@ -180,36 +260,16 @@ def _snippet(text, pattern):
 # --- PostgreSQL ------------------------------------------------------------------
 
 
-def search_vector():
-    """The weighted document vector; the GIN index in migration 0003 is built on the same expression."""
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector("title", weight="A", config=CONFIG) + SearchVector(
-        "summary", "body_html", weight="B", config=CONFIG
-    )
-
-
-def rank_vector():
-    """Where the words are, for ranking: title, then headings, then summary, then body."""
-    from django.contrib.postgres.search import SearchVector
-
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("toc_html", weight="B", config=CONFIG)
-        + SearchVector("summary", weight="C", config=CONFIG)
-        + SearchVector("body_html", weight="D", config=CONFIG)
-    )
-
-
 def _postgres_search(query):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    # The stored, weighted vector (title A, headings B, summary C, body D) finds
+    # the matches through its GIN index and ranks them without reparsing text.
     return (
-        _live_revisions()
-        .annotate(document=search_vector())  # the indexed expression finds the matches
+        _visible_entries()
         .filter(document=search_query)
-        .annotate(rank=SearchRank(rank_vector(), search_query))
+        .annotate(rank=SearchRank(F("document"), search_query))
         .order_by("-rank", "pk")
     )
 
@@ -231,21 +291,24 @@ def _words(query):
 
 def _simple_search(query):
     words = _words(query)
-    revisions = _live_revisions()
+    entries = _visible_entries()
     for word in words:
-        revisions = revisions.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        entries = entries.filter(
+            Q(title__icontains=word)
+            | Q(headings__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(body__icontains=word)
         )
     score = Value(0)
     for w in words:
         score = (
             score
             + Case(When(title__icontains=w, then=Value(1000)), default=Value(0))
-            + Case(When(toc_html__icontains=w, then=Value(100)), default=Value(0))
+            + Case(When(headings__icontains=w, then=Value(100)), default=Value(0))
             + Case(When(summary__icontains=w, then=Value(20)), default=Value(0))
             + _occurrences("body", w)
         )
-    return revisions.annotate(score=score).order_by("-score", "pk")
+    return entries.annotate(score=score).order_by("-score", "pk")
 
 
 def _occurrences(field, word):

@@ -166,19 +166,19 @@ def article_changes(request, slug):
     return render(request, "articles/changes.html", {"article": article, "changes": changes})
 
 
-SEARCH_PAGE_SIZE = 10
-
-
 def search(request):
     query, problem = site_search.clean_query(request.GET.get("q", ""))
     context = {"query": query, "problem": problem, "max_length": site_search.MAX_QUERY_LENGTH}
+    status = 200
     if problem in (None, site_search.QueryProblem.TOO_LONG):
-        page = Paginator(site_search.search(query), SEARCH_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        context["page"] = page
-        context["results"] = site_search.results(page.object_list, query)
-    return render(request, "articles/search.html", context)
+        number = site_search.page_number(request.GET.get("page"))
+        try:
+            found = site_search.results_page(query, number, request)
+        except site_search.TooManySearches:
+            context["problem"], status = "too_many", 429
+        else:
+            context["page"], context["results"] = found.page(), found.results
+    return render(request, "articles/search.html", context, status=status)
 
 
 def robots_txt(request):
