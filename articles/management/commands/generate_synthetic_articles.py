@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article, Kind, Revision, RevisionState, Status, Topic
 from articles.rendering import render_markdown
+from articles.search_index import index_many
 from mesoguide.pagecache import refresh_everything
 
 PREFIX = "synthetic-"
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             raise CommandError("Import the content first (manage.py import_content): no topics.")
         created = _create(count, topics)
         refresh_everything()  # bulk writes send no signals
+        index_many(Article.objects.filter(slug__startswith=PREFIX).values_list("pk", flat=True))
         self.stdout.write(f"Created {created} synthetic articles.")
 
 
