@@ -196,9 +196,26 @@ class _InPageLinksResolve(Treeprocessor):
     @staticmethod
     def _name_backlinks(root):
         # "Back to citation 2 of source 3" and a compact ↩, ↩2, ↩3, instead of a
-        # row of identical ↩ all named "Back to the text of note 3".
+        # row of identical ↩ all named "Back to the text of note 3". Python-Markdown
+        # numbers citations in paragraphs before those in lists, so they are put
+        # in reading order first.
+        reading_order = {el.get("id"): n for n, el in enumerate(root.iter("sup"))}
         for source, note in enumerate(root.iterfind(".//div[@class='footnote']/ol/li"), 1):
-            backlinks = [a for a in note.iter("a") if a.get("class") == "footnote-backref"]
+            backlinks = []
+            for parent in note.iter():
+                backlinks += [(parent, a) for a in parent if a.get("class") == "footnote-backref"]
+            if not backlinks:
+                continue
+            parent = backlinks[0][0]
+            first = min(list(parent).index(link) for _, link in backlinks)
+            for _, link in backlinks:
+                parent.remove(link)
+            backlinks = sorted(
+                (link for _, link in backlinks),
+                key=lambda link: reading_order.get(link.get("href", "")[1:], 0),
+            )
+            for offset, link in enumerate(backlinks):
+                parent.insert(first + offset, link)
             for citation, link in enumerate(backlinks, 1):
                 name = f"Back to citation {citation} of source {source}"
                 if len(backlinks) == 1:

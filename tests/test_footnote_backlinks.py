@@ -28,3 +28,14 @@ def test_each_back_link_has_its_own_name_and_a_compact_mark():
 def test_an_author_cannot_write_a_back_link_name_of_their_own():
     html = render_markdown('[x](https://example.org "t"){: aria-label="Log in"}').html
     assert not re.search(r"<a [^>]*aria-label", html)  # the attempt stays text
+
+
+def test_citations_are_numbered_in_reading_order_even_inside_lists():
+    # Python-Markdown numbers the citations in paragraphs before those in list items.
+    found = backlinks("## Key takeaways\n\n- First[^a].\n\nThen[^a] and again[^a].\n\n[^a]: One.")
+    html = render_markdown(
+        "## Key takeaways\n\n- First[^a].\n\nThen[^a] and again[^a].\n\n[^a]: One."
+    ).html
+    order = re.findall(r'<sup id="([^"]+)">', html)  # the citations as a reader meets them
+    assert [href for _, href, _ in found] == order
+    assert [name for name, _, _ in found][0] == "Back to citation 1 of source 1"
