@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.functions import Length, Lower, Replace
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -132,14 +132,26 @@ def results_page(query, number, request):
             return cached
     if not SEARCH_RATE_LIMIT.hit_by_client(request):
         raise TooManySearches
-    found = Paginator(search(query), PAGE_SIZE).get_page(number)
-    page = ResultsPage(results(found.object_list, query), found.paginator.count, found.number)
+    page = _one_page(search(query), query, number)
     if generation is not None:
         try:
             cache.set(key, page, _results_lifetime())
         except Exception:  # noqa: S110 (the page is answered all the same)
             pass
     return page
+
+
+def _one_page(matches, query, number):
+    """ResultsPage `number` of the `matches` queryset: the page's rows and the number
+    of all matches in one query (a window count), not a COUNT and then the rows."""
+    counted = matches.annotate(total=Window(Count("pk")))
+    rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    if not rows and number > 1:  # past the last page: show the last one, as get_page does
+        total = matches.count()
+        last = max(1, -(-total // PAGE_SIZE))
+        return _one_page(matches, query, last) if total else ResultsPage([], 0, 1)
+    total = rows[0].total if rows else 0
+    return ResultsPage(results(rows, query), total, number)
 
 
 def _results_lifetime():
