@@ -273,8 +273,10 @@ def test_import_records_its_revisions_and_events_without_a_user(content):
     run_import(content)
     one = Article.objects.get(slug="one")
     actions = list(one.events.order_by("created_at", "id").values_list("action", "actor"))
-    assert actions == [("import", None), ("approve", None), ("publish", None)]
+    assert actions == [("import", None), ("publish_without_review", None)]
     assert one.live_revision.origin == "import"
+    assert one.events.first().note.startswith("Published from a content file without review by ")
+    assert one.live_revision.approved_by is None
 
 
 def test_a_topic_renamed_in_the_files_shows_at_once_on_cached_pages(content, client):
