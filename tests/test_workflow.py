@@ -263,3 +263,21 @@ def test_a_colleagues_small_edit_does_not_let_you_approve_your_own_draft(
         workflow.transition(article, workflow.APPROVE, user=editor)
     assert "approve" not in workflow.available_actions(Article.objects.get(pk=article.pk), editor)
     workflow.transition(article, workflow.APPROVE, user=other_editor)
+
+
+def test_an_approval_names_its_reviewer_so_an_unnamed_account_cannot_approve(
+    writer, editor, client
+):
+    article = in_state("in_review", author=writer)
+    type(editor).objects.filter(pk=editor.pk).update(first_name="", last_name="")
+    unnamed = type(editor).objects.get(pk=editor.pk)
+    with pytest.raises(PermissionDenied, match="add your full name"):
+        workflow.transition(article, workflow.APPROVE, user=unnamed)
+    type(editor).objects.filter(pk=editor.pk).update(first_name="Eda", last_name="Itor")
+    named = type(editor).objects.get(pk=editor.pk)
+    workflow.transition(article, workflow.APPROVE, user=named)
+    workflow.publish(article, user=named)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Reviewed by Eda Itor on" in html
+    revision = Article.objects.get(pk=article.pk).live_revision
+    assert revision.approved_by == named and revision.created_by == writer
