@@ -145,7 +145,8 @@ class ArticleEditForm(forms.ModelForm):
         # Locked until the admin's transaction ends, so no save can slip in
         # between this check and ours.
         current = (
-            Article.objects.select_for_update()
+            # Lock the article row only (PostgreSQL locks no outer-joined rows).
+            Article.objects.select_for_update(of=("self",))
             .select_related("latest_revision__created_by")
             .get(pk=self.instance.pk)
         )

@@ -412,3 +412,7 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} by {self.actor or 'system'} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self):
+        return self.action.replace("_", " ")

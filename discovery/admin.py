@@ -25,6 +25,15 @@ class RelatedArticleInline(admin.TabularInline):
     verbose_name = "related article chosen by the editors"
     verbose_name_plural = "related articles chosen by the editors"
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Each choice is named by its title, which lives on a revision: load
+        # them with the articles (one query, not one per article in the guide).
+        if db_field.name == "related":
+            kwargs["queryset"] = db_field.related_model.objects.select_related(
+                "latest_revision", "live_revision"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(RelatedArticle)
 class RelatedArticleAdmin(admin.ModelAdmin):
