@@ -330,3 +330,10 @@ CHECKS = sorted(
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.__name__)
 def test_the_software_keeps_the_claim(check, people):
     check(people)
+
+
+def test_the_home_page_makes_no_review_claim_the_launch_content_would_break(client):
+    call_command("import_content", stdout=open("/dev/null", "w"))
+    html = client.get("/").content.decode()
+    assert "every article is reviewed before it goes live" not in html.lower()
+    assert "every article says who reviewed it, or that it has not been reviewed yet" in html

@@ -8,7 +8,8 @@ from django.db import migrations, models
 def approvals_from_the_audit_log(apps, schema_editor):
     """Who approved each revision, from the approve events of named people.
     Approvals by the import ("system") were no review: those revisions stay
-    unreviewed, and an article nobody reviewed loses its review date."""
+    unreviewed, and an article nobody reviewed loses its review date and is
+    due for its first review at once."""
     Revision = apps.get_model("articles", "Revision")
     ReviewEvent = apps.get_model("articles", "ReviewEvent")
     Article = apps.get_model("articles", "Article")
@@ -20,7 +21,11 @@ def approvals_from_the_audit_log(apps, schema_editor):
             approved_by_id=event.actor_id, approved_at=event.created_at
         )
     reviewed = approvals.values("article_id")
-    Article.objects.exclude(pk__in=reviewed).update(last_reviewed_at=None)
+    never_reviewed = Article.objects.exclude(pk__in=reviewed)
+    never_reviewed.update(last_reviewed_at=None)
+    never_reviewed.filter(first_published_at__isnull=False).update(
+        review_due_at=models.F("first_published_at")
+    )
 
 
 class Migration(migrations.Migration):
