@@ -1,8 +1,12 @@
 """The editorial workflow as plain rules: who may do what to which revision.
 
-Every change of a document's text or state goes through these functions, from
-the admin, the import command or a shell, so no path can skip review. Each one
-checks permission and state, makes the change and records a ReviewEvent.
+Every change of a document's text, state or placement goes through these
+functions, from the admin, the import command or a shell, so no path can skip
+review. Each one locks the article row, checks permission, state and (given
+`expected_version`) that the article is still the version the person acting
+saw, makes the change, counts it in Article.version and records a ReviewEvent
+with that version. Article.save() itself refuses to write over a newer row
+(models.StaleArticle), so even code outside this module cannot undo a change.
 
 Roles are groups (created by a migration) holding the custom permissions on
 Article: Writers submit, Medical reviewers review and attest, Editors do all
