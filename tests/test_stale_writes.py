@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import workflow
+from articles.content_import import import_content
 from articles.models import Article, ReviewEvent, StaleArticle, Status
 from tests import factories
 
@@ -183,11 +184,19 @@ def test_a_workflow_button_on_a_stale_page_is_refused(writer, other_writer, edit
 def test_an_import_after_the_form_was_opened_refuses_the_stale_save(editor, tmp_path):
     article = factories.published_article(slug="imported")
     form = open_form(logged_in(editor), article)
-    workflow.change_placement(article, {"order": 5}, user=None)  # what the import does
+    path = tmp_path / "articles" / "imported.md"
+    path.parent.mkdir()
+    path.write_text(
+        f"---\ntitle: From the file\nslug: imported\nsummary: s\ntopic: {article.topic.slug}\n"
+        "author: editorial-team\nstatus: published\norder: 5\n---\n## Text\n\nFile text.\n"
+    )
+    import_content([path], force=True, publish_live=True, operator="ops")
     form["review_interval_months"] = 3
-    logged_in(editor).post(change_url(article), form)
+    html = logged_in(editor).post(change_url(article), form).content.decode()
+    assert "Not saved: someone changed this article after you opened it" in html
     article.refresh_from_db()
     assert article.order == 5 and article.review_interval_months == 12
+    assert article.live_revision.title == "From the file"
 
 
 def test_writers_cannot_change_what_readers_see_beside_a_live_text(live_article, writer):
