@@ -51,11 +51,9 @@ def scheduled_label(moment):
     return f"Scheduled for {local:%-d %b %Y %H:%M} ({local.tzname()})"
 
 
-def kept_text(data, object_id):
+def kept_text(data, article):
     """An editor's unsaved text from a refused save, to show beside the colleague's."""
-    latest = (
-        Article.objects.filter(pk=object_id).values_list("latest_revision__body", flat=True).first()
-    )
+    latest = article.latest_revision.body if article.latest_revision else ""
     body = data.get("body", "")
     return {
         "title": data.get("title", ""),
@@ -337,11 +335,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        if request.method == "POST" and request.POST.get("_conflict") == "reload":
-            # Conflict option (a): the colleague's version in the form, the
-            # editor's own text kept beside it, nothing saved.
-            extra_context["kept_text"] = kept_text(request.POST, object_id)
-            request.method, request.POST = "GET", request.POST.__class__()
         article = (
             Article.objects.filter(pk=object_id)
             .select_related("latest_revision__created_by", "live_revision__medically_reviewed_by")
@@ -349,6 +342,11 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         extra = {}
         if article is not None and self.has_view_or_change_permission(request, article):
+            if request.method == "POST" and request.POST.get("_conflict") == "reload":
+                # Conflict option (a): the colleague's version in the form, the
+                # editor's own text kept beside it, nothing saved.
+                extra_context["kept_text"] = kept_text(request.POST, article)
+                request.method, request.POST = "GET", request.POST.__class__()
             actions = workflow.available_actions(article, request.user)
             extra = {
                 "workflow_article": article,
