@@ -4,7 +4,7 @@ POST is refused by the same rules."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -39,9 +39,28 @@ ACTION_LABELS = {
     "approve": "Approve",
     "medical_review": "Attest medical review",
     "publish": "Publish",
+    "cancel_schedule": "Cancel the schedule",
     "unpublish": "Unpublish",
     "archive": "Archive",
 }
+
+
+def scheduled_label(moment):
+    """ "Scheduled for 1 Dec 2026 09:00 (UTC)": the time as the site's editors read it."""
+    local = timezone.localtime(moment)
+    return f"Scheduled for {local:%-d %b %Y %H:%M} ({local.tzname()})"
+
+
+def kept_text(data, article):
+    """An editor's unsaved text from a refused save, to show beside the colleague's."""
+    latest = article.latest_revision.body if article.latest_revision else ""
+    body = data.get("body", "")
+    return {
+        "title": data.get("title", ""),
+        "summary": data.get("summary", ""),
+        "body": body,
+        "diff": revision_diff_table(latest or "", body, "Saved now", "Yours (not saved)", wrap=56),
+    }
 
 
 @admin.register(Topic)
@@ -64,6 +83,7 @@ class WorkflowStateFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             *[(s.value, s.label) for s in RevisionState if s != RevisionState.PUBLISHED],
+            ("scheduled", "Scheduled"),
             ("live", "Published, no pending changes"),
             ("pending", "Published, with unpublished changes"),
             (Status.UNPUBLISHED.value, Status.UNPUBLISHED.label),
@@ -74,6 +94,11 @@ class WorkflowStateFilter(admin.SimpleListFilter):
         value = self.value()
         if value in {Status.UNPUBLISHED, Status.ARCHIVED}:
             return queryset.filter(status=value)
+        if value == "scheduled":
+            return queryset.filter(
+                Q(scheduled_revision__isnull=False)
+                | Q(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+            )
         if value == "live":
             return queryset.filter(status=Status.PUBLISHED, latest_revision=F("live_revision"))
         if value == "pending":
@@ -114,16 +139,23 @@ class ArticleAdmin(admin.ModelAdmin):
         "topic",
         "state_column",
         "live_column",
+        "scheduled_column",
         "last_reviewed_at",
         "review_due_column",
     ]
     list_filter = [WorkflowStateFilter, ReviewDueFilter, "kind", "topic", "author"]
-    list_select_related = ["latest_revision", "live_revision", "topic", "author"]
+    list_select_related = [
+        "latest_revision",
+        "live_revision",
+        "scheduled_revision",
+        "topic",
+        "author",
+    ]
     search_fields = ["slug", "latest_revision__title"]
     fieldsets = [
         (None, {"fields": ["title", "summary", "body", "based_on"]}),
         ("Place in the guide", {"fields": ["kind", "slug", "topic", "author", "order"]}),
-        ("Review cycle", {"fields": ["review_interval_months"]}),
+        ("Review cycle", {"fields": ["review_interval_months", "opened_version"]}),
     ]
     readonly_fieldsets = [
         ("Latest text", {"fields": ["latest_text"]}),
@@ -140,9 +172,18 @@ class ArticleAdmin(admin.ModelAdmin):
     def state_column(self, article):
         return article.workflow_state
 
+    @admin.display(description="Scheduled", ordering="go_live_at")
+    def scheduled_column(self, article):
+        moment = article.scheduled_for
+        if moment is None:
+            return "—"
+        return scheduled_label(moment)
+
     @admin.display(description="Live / draft")
     def live_column(self, article):
         live = article.live_revision
+        if article.scheduled_for is not None and article.scheduled_revision_id is None:
+            return f"Not live yet · r{live.number} scheduled"
         if live is None or article.status != Status.PUBLISHED:
             return (
                 f"Not live · draft r{article.latest_revision.number}"
@@ -177,14 +218,10 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        # Byline, section and kind of a live article are what readers see too:
-        # only those who may publish change them.
-        if (
-            obj is not None
-            and obj.first_published_at
-            and not request.user.has_perm("articles.publish_article")
-        ):
-            return ["kind", "topic", "author"]
+        # What readers see beside the text of a live article changes only by
+        # an editor (docs/editors.md, "Live articles"); writers see it read-only.
+        if obj is not None and not workflow.may_change_placement(request.user, obj):
+            return list(workflow.PLACEMENT_FIELDS)
         return []
 
     def get_fieldsets(self, request, obj=None):
@@ -195,24 +232,69 @@ class ArticleAdmin(admin.ModelAdmin):
     # --- saving: structure on the article, text as a new revision ------------------
 
     def save_model(self, request, obj, form, change):
-        obj.save()
+        text = {k: form.cleaned_data[k] for k in ("title", "summary", "body")}
+        if not change:
+            obj.save()
+            workflow.save_draft(obj, user=request.user, **text)
+            return
+        # Only what the form changed is written, under the row lock form.clean()
+        # took, and only over the version the editor saw (or confirmed replacing).
+        article = workflow.change_placement(
+            form.current,
+            form.placement_changes(),
+            user=request.user,
+            expected_version=form.expected_version,
+        )
         if form.text_changed():
-            text = {k: form.cleaned_data[k] for k in ("title", "summary", "body")}
             revision = workflow.save_draft(
-                obj, user=request.user, based_on=form.based_on_revision(), **text
+                article,
+                user=request.user,
+                based_on=form.based_on_revision(),
+                expected_version=article.version,
+                **text,
             )
-            obj.refresh_from_db()
-            if obj.status == Status.PUBLISHED:
+            article.refresh_from_db()
+            if article.status == Status.PUBLISHED and article.live_revision:
                 messages.info(
                     request,
                     f"Saved as draft revision {revision.number}. Readers still see revision "
-                    f"{obj.live_revision.number} until this one is reviewed and published.",
+                    f"{article.live_revision.number} until this one is reviewed and published.",
                 )
+        if form.replacing is not None:
+            workflow.record(
+                article, request.user, "replace_colleague_changes", form.replacing.summary()
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        changed = [f for f in formsets if f.has_changed()]
+        if change and changed:
+            # Related articles show on the page: a change counts like any other.
+            workflow.record(
+                form.current, request.user, "change_related", "Changed the related articles."
+            )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        only_conflict = form.conflict is not None and not any(
+            form.errors.get(name) for name in form.errors if name != "__all__"
+        )
+        if only_conflict and not any(
+            formset.formset.errors and any(formset.formset.errors)
+            for formset in context["inline_admin_formsets"]
+        ):
+            # No field is wrong: the conflict screen explains, not "Please correct the error".
+            context["errors"] = []
+            context["conflict"] = form.conflict
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def delete_model(self, request, obj):
-        if obj.first_published_at is not None:
-            raise PermissionDenied("A published article is archived, never deleted.")
-        super().delete_model(request, obj)
+        workflow.delete_draft(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk "delete selected" action: each row checked under its lock.
+        for article in queryset:
+            workflow.delete_draft(article, user=request.user)
 
     def has_delete_permission(self, request, obj=None):
         # History is kept: only never-published drafts may be deleted, and only by editors.
@@ -252,6 +334,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return article
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
         article = (
             Article.objects.filter(pk=object_id)
             .select_related("latest_revision__created_by", "live_revision__medically_reviewed_by")
@@ -259,14 +342,20 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         extra = {}
         if article is not None and self.has_view_or_change_permission(request, article):
+            if request.method == "POST" and request.POST.get("_conflict") == "reload":
+                # Conflict option (a): the colleague's version in the form, the
+                # editor's own text kept beside it, nothing saved.
+                extra_context["kept_text"] = kept_text(request.POST, article)
+                request.method, request.POST = "GET", request.POST.__class__()
             actions = workflow.available_actions(article, request.user)
             extra = {
                 "workflow_article": article,
                 "workflow_actions": [(name, ACTION_LABELS[name]) for name in actions],
                 "workflow_form": WorkflowActionForm(),
+                "typed": request.session.pop(f"workflow-typed-{article.pk}", {}),
                 "recent_events": article.events.select_related("actor", "revision")[:5],
             }
-        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+        return super().change_view(request, object_id, form_url, {**extra, **extra_context})
 
     def workflow_view(self, request, pk, action):
         if request.method != "POST":
@@ -282,6 +371,9 @@ class ArticleAdmin(admin.ModelAdmin):
         except (PermissionDenied, ValidationError) as error:
             text = error.messages[0] if isinstance(error, ValidationError) else str(error)
             messages.error(request, f"{ACTION_LABELS[action]}: not done. {text}")
+            # What was typed (a note, "What changed", a time) comes back in the form.
+            typed = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+            request.session[f"workflow-typed-{pk}"] = {"action": action, **typed}
         else:
             messages.success(request, message)
         return redirect("admin:articles_article_change", pk)
@@ -289,30 +381,34 @@ class ArticleAdmin(admin.ModelAdmin):
     def _perform(self, article, action, user, data):
         note = data["note"]
         number = article.latest_revision.number if article.latest_revision else None
+        seen = {"user": user, "expected_version": data["version"]}
         if action in REVIEW_DONE:
             review = next(a for a in workflow.REVIEW_ACTIONS if a.name == action)
-            workflow.transition(article, review, user=user, note=note)
+            workflow.transition(article, review, note=note, **seen)
             return REVIEW_DONE[action].format(number=number)
         if action == "medical_review":
-            workflow.attest_medical_review(article, article.latest_revision, user=user, note=note)
+            workflow.attest_medical_review(article, article.latest_revision, note=note, **seen)
             return f"Your medical review of revision {number} is recorded."
         if action == "publish":
             at = data["publish_at"]
             workflow.publish(
                 article,
-                user=user,
                 at=at,
                 until=data["unpublish_at"],
                 change_summary=data["change_summary"],
                 material=data["material"],
+                **seen,
             )
             if at and at > timezone.now():
-                return f"Revision {number} is scheduled: readers see it from {at:%-d %b %Y %H:%M}."
+                return f"Revision {number} is {scheduled_label(at).lower()}. Readers see it then."
             return f"Revision {number} is published: readers see it now."
+        if action == "cancel_schedule":
+            workflow.cancel_schedule(article, note=note, **seen)
+            return "The schedule is cancelled: readers keep seeing what they see now."
         if action == "unpublish":
-            workflow.unpublish(article, user=user, note=note)
+            workflow.unpublish(article, note=note, **seen)
             return "Unpublished: readers get 'not found' until it is published again."
-        workflow.archive(article, user=user, note=note)
+        workflow.archive(article, note=note, **seen)
         return "Archived: the article is hidden from readers and kept with its history."
 
     def history_view(self, request, object_id, extra_context=None):
@@ -367,7 +463,15 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         old = get_object_or_404(Revision, article=article, number=number)
-        revision = workflow.restore(article, old, user=request.user)
+        try:
+            version = int(request.POST.get("version", ""))
+            revision = workflow.restore(article, old, user=request.user, expected_version=version)
+        except ValueError:
+            messages.error(request, "Restore: not done. Reload the history and try again.")
+            return redirect("admin:articles_article_history", pk)
+        except ValidationError as error:
+            messages.error(request, f"Restore: not done. {error.messages[0]}")
+            return redirect("admin:articles_article_history", pk)
         messages.success(
             request,
             f"The text of revision {number} is now draft revision {revision.number}. "

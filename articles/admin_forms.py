@@ -2,6 +2,7 @@
 revision, stale saves refused) and the workflow action form."""
 
 import difflib
+from dataclasses import dataclass
 
 from django import forms
 from django.utils.html import format_html
@@ -11,23 +12,94 @@ from mesoguide.characters import validate_storable
 
 from .models import Article, Revision
 from .rendering import MAX_MARKDOWN_CHARS, validate_markdown
+from .workflow import PLACEMENT_FIELDS
 
 
-def revision_diff_table(old_text, new_text, old_label, new_label):
+def revision_diff_table(old_text, new_text, old_label, new_label, wrap=70):
     """A side-by-side diff of two texts as an HTML table (difflib escapes the text)."""
-    table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+    table = difflib.HtmlDiff(wrapcolumn=wrap).make_table(
         old_text.splitlines(), new_text.splitlines(), old_label, new_label, context=True, numlines=2
     )
     # difflib escapes the texts it puts in the table, so the table itself is safe markup.
     return format_html('<div class="revision-diff">{}</div>', mark_safe(table))  # noqa: S308
 
 
+# What the conflict screen compares, in the order an editor reads the form.
+TEXT_FIELDS = ("title", "summary", "body")
+COMPARED_FIELDS = (*TEXT_FIELDS, *PLACEMENT_FIELDS)
+
+
+@dataclass
+class Conflict:
+    """A save refused because the article changed after the form was opened:
+    what differs between the editor's form and the saved article, and who did what."""
+
+    opened_version: int
+    current: Article
+    rows: list  # (label, yours, theirs)
+    text_diffs: list  # (label, side-by-side table)
+    events: list
+    needs_tick: bool = False  # "replace" was pressed without ticking the confirmation
+
+    @classmethod
+    def between(cls, form, current, opened_version):
+        latest = current.latest_revision
+        rows, text_diffs = [], []
+        for name in COMPARED_FIELDS:
+            if name not in form.fields or form.fields[name].disabled:
+                continue
+            if name in TEXT_FIELDS:
+                theirs = getattr(latest, name) if latest else ""
+            else:
+                theirs = getattr(current, name)
+            yours = form.cleaned_data.get(name, form.data.get(name, ""))
+            if _shown(yours) == _shown(theirs):
+                continue
+            label = form.fields[name].label or name.replace("_", " ").capitalize()
+            if name == "body":  # too long for a cell: a side-by-side diff instead
+                table = revision_diff_table(
+                    theirs, str(yours), "Saved now", "Yours (not saved)", wrap=56
+                )
+                text_diffs.append((label, table))
+            else:
+                rows.append((label, _shown(yours), _shown(theirs)))
+        events = list(
+            current.events.filter(article_version__gt=opened_version or 0)
+            .select_related("actor", "revision")
+            .order_by("created_at", "id")
+        )
+        return cls(opened_version, current, rows, text_diffs, events)
+
+    def summary(self):
+        """One line for the audit log: what a replacing save put back."""
+        labels = [label for label, *_ in self.rows] + [label for label, _ in self.text_diffs]
+        fields = ", ".join(label.lower() for label in labels) or "no field"
+        done = "; ".join(
+            f"{e.action.replace('_', ' ')} by {e.actor or 'import'}" for e in self.events
+        )
+        return (
+            f"Saved over changes made since version {self.opened_version} "
+            f"({done or 'no recorded action'}); replaced: {fields}."
+        )
+
+
+def _shown(value):
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip() or "—"
+    return str(value)
+
+
 class ArticleEditForm(forms.ModelForm):
     """Structure of the article plus the text of a new revision.
 
-    `based_on` carries the revision the editor opened; if another revision was
-    saved since, the save is refused and the editor's text is kept in the form
-    next to a diff, so nothing is lost.
+    `opened_version` carries the article version the editor opened. If anyone changed
+    the article since (text, placement or a workflow action), the save is
+    refused and the editor sees theirs and the colleague's side by side
+    (Conflict); they may reload the colleague's version, or replace it only by
+    ticking "Replace my colleague's changes" (replace_confirmed), which the
+    audit log records.
     """
 
     title = forms.CharField(
@@ -52,12 +124,18 @@ class ArticleEditForm(forms.ModelForm):
         },
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    replace_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    replace_confirmed = forms.BooleanField(
+        required=False, label="Replace my colleague's changes with my version"
+    )
 
     class Meta:
         model = Article
         fields = ["kind", "slug", "topic", "author", "order", "review_interval_months"]
 
-    conflict_diff = None
+    conflict = None  # set when a save is refused
+    replacing = None  # set when the editor confirmed replacing a colleague's changes
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,6 +144,8 @@ class ArticleEditForm(forms.ModelForm):
             self.initial.update(
                 title=latest.title, summary=latest.summary, body=latest.body, based_on=latest.pk
             )
+        if self.instance.pk and not self.is_bound:
+            self.initial["opened_version"] = self.instance.version
         if self.instance.first_published_at is not None and "slug" in self.fields:
             # Readers and search engines know the URL; changing it would break their links.
             self.fields["slug"].disabled = True
@@ -77,34 +157,59 @@ class ArticleEditForm(forms.ModelForm):
             return cleaned
         # Locked until the admin's transaction ends, so no save can slip in
         # between this check and ours.
-        current = Article.objects.select_for_update().get(pk=self.instance.pk).latest_revision
-        based_on = cleaned.get("based_on")
-        if current is not None and based_on != current.pk:
-            self.conflict_diff = revision_diff_table(
-                current.body,
-                cleaned.get("body", ""),
-                f"Revision {current.number} (saved by {current.created_by or 'import'})",
-                "Your text (not saved)",
-            )
-            # The next save is based on the revision now current: the editor merges, then saves.
-            self.data = self.data.copy()
-            self.data["based_on"] = current.pk
-            raise forms.ValidationError(
-                "Someone saved revision %(number)s of this article while you were editing. "
-                "Your text was not saved: it is still in the form below, with the differences "
-                "shown. Merge the changes and save again.",
-                code="edit_conflict",
-                params={"number": current.number},
-            )
-        return cleaned
+        current = (
+            # Lock the article row only (PostgreSQL locks no outer-joined rows).
+            Article.objects.select_for_update(of=("self",))
+            .select_related("latest_revision__created_by")
+            .get(pk=self.instance.pk)
+        )
+        opened = cleaned.get("opened_version")
+        self.current = current
+        if opened == current.version:
+            return cleaned
+        confirmed = (
+            self.data.get("_conflict") == "replace"
+            and cleaned.get("replace_confirmed")
+            and cleaned.get("replace_version") == current.version
+        )
+        conflict = Conflict.between(self, current, opened)
+        if confirmed:
+            self.replacing = conflict
+            return cleaned
+        conflict.needs_tick = self.data.get("_conflict") == "replace"
+        self.conflict = conflict
+        # Replacing is offered against the version shown now; Save alone stays refused.
+        self.data = self.data.copy()
+        self.data["replace_version"] = current.version
+        self.data.pop("replace_confirmed", None)
+        raise forms.ValidationError(
+            "Someone changed this article after you opened it. Nothing of yours was saved.",
+            code="edit_conflict",
+        )
+
+    @property
+    def expected_version(self):
+        """The version this save is allowed to write over."""
+        return self.current.version
 
     def text_changed(self):
-        latest = self.instance.latest_revision if self.instance.pk else None
+        latest = self.current.latest_revision if self.instance.pk else None
         if latest is None:
             return True
-        return any(self.cleaned_data[k] != getattr(latest, k) for k in ("title", "summary", "body"))
+        # The form strips surrounding whitespace and sends \r\n: neither is a change.
+        return any(_shown(self.cleaned_data[k]) != _shown(getattr(latest, k)) for k in TEXT_FIELDS)
+
+    def placement_changes(self):
+        """The placement fields this form may set, with their new values."""
+        return {
+            name: self.cleaned_data[name]
+            for name in PLACEMENT_FIELDS
+            if name in self.fields and not self.fields[name].disabled and name in self.cleaned_data
+        }
 
     def based_on_revision(self):
+        if self.replacing is not None:
+            return self.current.latest_revision
         pk = self.cleaned_data.get("based_on")
         return Revision.objects.filter(pk=pk).first() if pk else None
 
@@ -124,3 +229,6 @@ class WorkflowActionForm(forms.Form):
     )
     change_summary = forms.CharField(required=False, max_length=300, validators=[validate_storable])
     material = forms.BooleanField(required=False)
+    # The article version the buttons were shown for: acting on a page opened
+    # before a colleague's change is refused (workflow.ChangedSinceOpened).
+    version = forms.IntegerField(widget=forms.HiddenInput)

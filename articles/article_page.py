@@ -42,6 +42,8 @@ KEEP_SECONDS = 3600
 # are in the key: a deploy never shows the previous release's parts.
 _KEY_PREFIX = "article-parts:v1"
 
+# Named in the review lines (templates/_review_line.html).
+REVIEWERS = ("live_revision__approved_by__person", "live_revision__medically_reviewed_by__person")
 ARTICLE_PARTS = ("head", "breadcrumbs", "heading", "text", "comments", "aside")
 SITE_PARTS = {"top": "_site_top.html", "footer": "_footer.html"}
 
@@ -100,7 +102,7 @@ def reader_context(request, slug, article_id, revision_id, stored):
 
     @cache
     def article():  # only when a part has to be built
-        return Article.objects.with_live_text().get(pk=article_id)
+        return Article.objects.with_live_text().select_related(*REVIEWERS).get(pk=article_id)
 
     @cache
     def revision():  # the one the query found live, even if another went live since

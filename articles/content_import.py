@@ -7,6 +7,7 @@ import follows the same rules as an editor in the admin.
 """
 
 import datetime
+import getpass
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from django.utils import timezone
 from mesoguide.characters import describe, first_unstorable
 
 from . import workflow
-from .models import Article, Kind, Person, RevisionState, Status, Topic
+from .models import Article, Kind, Person, Status, Topic
 from .rendering import MarkdownRefused, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -357,7 +358,7 @@ def _import_person(source):
     return Outcome("updated", source.path, data["slug"])
 
 
-def _import_document(source, *, force, publish_live):
+def _import_document(source, *, force, publish_live, operator):
     data = source.data
     slug = data["slug"]
     article = (
@@ -377,10 +378,18 @@ def _import_document(source, *, force, publish_live):
         )
         result = "created"
     else:
-        if (
+        unchanged = (
             article.source_checksum == source.checksum
             and article.latest_revision_id == article.imported_revision_id
-        ):
+        )
+        # The same file again, with --publish: the draft an earlier import left
+        # (text equal to the file) is what the operator asks to publish.
+        draft_waits = (
+            publish_live
+            and data["status"] == "published"
+            and article.latest_revision_id != article.live_revision_id
+        )
+        if unchanged and not draft_waits:
             return Outcome("unchanged", source.path, slug)
         edited_in_admin = article.latest_revision_id != article.imported_revision_id
         if edited_in_admin and not force:
@@ -391,10 +400,8 @@ def _import_document(source, *, force, publish_live):
                 f"{slug}: edited in the admin since the last import (revision {latest.number}); "
                 "nothing was overwritten. Use --force to import this file anyway.",
             )
-        for key, value in structure.items():
-            setattr(article, key, value)
-        article.source_path = str(source.path)
-        article.save()
+        workflow.change_placement(article, structure, user=None)
+        Article.objects.filter(pk=article.pk).update(source_path=str(source.path))
         result = "updated"
 
     latest = article.latest_revision
@@ -405,24 +412,25 @@ def _import_document(source, *, force, publish_live):
     article.refresh_from_db()
     note = ""
     if data["status"] == "published":
-        note = _publish_imported(article, revision, source, publish_live)
+        note = _publish_imported(article, revision, source, publish_live, operator)
+    # Bookkeeping of the import only: nothing readers or the forms show.
     Article.objects.filter(pk=article.pk).update(
         source_checksum=source.checksum, imported_revision=revision
     )
     return Outcome(result, source.path, f"{slug}{note}")
 
 
-def _publish_imported(article, revision, source, publish_live):
-    """Publish imported text: the first time always, over live text only with --publish."""
+def _publish_imported(article, revision, source, publish_live, operator):
+    """Publish imported text: the first time always, over live text only with --publish.
+
+    Nobody reviewed text that comes from a file: it goes live as "published
+    without review by OPERATOR", and readers are told it is not yet reviewed.
+    """
     is_live = article.status == Status.PUBLISHED and article.live_revision_id is not None
     if revision.pk == article.live_revision_id:
         return ""
     if is_live and not publish_live:
         return " (new text saved as a draft for review; the live text is unchanged)"
-    if revision.state != RevisionState.APPROVED:
-        workflow.system_approve(
-            article, revision, note=f"Imported as published from {source.path}."
-        )
     published = _as_datetime(source, "published")
     updated = _as_datetime(source, "updated")
     at = None if is_live else published
@@ -431,14 +439,21 @@ def _publish_imported(article, revision, source, publish_live):
         user=None,
         at=at,
         change_summary="Updated from the content files." if is_live else "First published.",
+        without_review_by=operator,
     )
     if updated and not is_live:
-        Article.objects.filter(pk=article.pk).update(last_published_at=updated)
+        article = Article.objects.get(pk=article.pk)
+        article.last_published_at = updated
+        article.save(update_fields=["last_published_at"])
     return " (published)" if not is_live else " (published over the live text, --publish)"
 
 
-def import_content(paths, *, force=False, publish_live=False):
-    """Import the files under `paths`; all or nothing. Returns one Outcome per file."""
+def import_content(paths, *, force=False, publish_live=False, operator=None):
+    """Import the files under `paths`; all or nothing. Returns one Outcome per file.
+
+    `operator` is who ran it, named in the audit log of what it publishes
+    (default: the login name running the command)."""
+    operator = operator or getpass.getuser()
     files = collect_files(paths)
     sources = [_read(path, _kind_of(path)) for path in files]
     check(sources)
@@ -451,5 +466,9 @@ def import_content(paths, *, force=False, publish_live=False):
             elif source.kind == "person":
                 outcomes.append(_import_person(source))
             else:
-                outcomes.append(_import_document(source, force=force, publish_live=publish_live))
+                outcomes.append(
+                    _import_document(
+                        source, force=force, publish_live=publish_live, operator=operator
+                    )
+                )
     return outcomes

@@ -73,6 +73,15 @@ class Person(models.Model):
         return reverse("person", args=[self.slug])
 
 
+def public_name(user):
+    """The name readers may be shown for a staff account: its byline profile's,
+    else the account's full name; "" for an account with neither."""
+    if user is None:
+        return ""
+    person = getattr(user, "person", None)
+    return person.name if person is not None else user.get_full_name().strip()
+
+
 class Status(models.TextChoices):
     """Whether readers can see a document (subject to its publish window)."""
 
@@ -130,6 +139,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("topic__order", "order", "slug")
 
 
+class StaleArticle(Exception):
+    """A save based on a version of the article that someone else has changed since."""
+
+    def __init__(self, pk, version):
+        self.pk, self.version = pk, version
+        super().__init__(f"Article {pk} changed since version {version}.")
+
+
 class Article(models.Model):
     """A document of the guide: a guide article or a site page (disclosure, policies ...)."""
 
@@ -175,8 +192,19 @@ class Article(models.Model):
         "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # A revision of a live article approved to go live later (Revision.go_live_at).
+    scheduled_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    go_live_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the scheduled revision goes live."
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    # Counts every saved change. A save must name the version it started from
+    # and is refused if the row moved on since (see save() below).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -193,10 +221,41 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Compare-and-set: the UPDATE matches only the version this object was
+        loaded (or told, by a form) it started from, and counts one more.
+        Whoever wrote the row since wins, and this save raises StaleArticle
+        instead of writing back the old values of their fields."""
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version", "modified_at"}
+        self._expected_version = self.version
+        self.version = self.version + 1
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            self.version = self._expected_version
+            raise
+        finally:
+            del self._expected_version
+
     def get_absolute_url(self):
         if self.kind == Kind.PAGE:
             return reverse("page", args=[self.slug])
         return reverse("article", args=[self.slug])
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        matched = super()._do_update(
+            base_qs.filter(version=expected), using, pk_val, values, update_fields, True
+        )
+        if not matched:
+            raise StaleArticle(self.pk, expected)
+        return matched
 
     @property
     def title(self):
@@ -210,8 +269,24 @@ class Article(models.Model):
         )
 
     @property
+    def scheduled_for(self):
+        """When readers get the next approved text, if it is scheduled."""
+        if self.scheduled_revision_id and self.go_live_at:
+            return self.go_live_at
+        if self.status == Status.PUBLISHED and self.publish_at and self.publish_at > timezone.now():
+            return self.publish_at
+        return None
+
+    @property
     def workflow_state(self):
         """For editors: the publication status, and where a pending draft stands in review."""
+        moment = self.scheduled_for
+        if moment is not None:
+            when = timezone.localtime(moment)
+            scheduled = f"scheduled for {when:%-d %b %Y %H:%M} ({when.tzname()})"
+            if self.scheduled_revision_id and self.status == Status.PUBLISHED:
+                return f"Published · revision {self.scheduled_revision.number} {scheduled}"
+            return f"S{scheduled[1:]}"
         latest = self.latest_revision
         if (
             self.status == Status.ARCHIVED
@@ -278,6 +353,15 @@ class Revision(models.Model):
     )
     medically_reviewed_at = models.DateTimeField(null=True, blank=True)
 
+    # Who approved this revision: a named colleague who wrote no part of it
+    # (workflow.transition refuses anyone else). Empty when published without review.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Approved to replace the live text at this moment (Article.scheduled_revision).
+    go_live_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["article", "-number"]
         constraints = [
@@ -299,6 +383,20 @@ class Revision(models.Model):
                 self.number = last.number + 1 if last else 1
         super().save(*args, **kwargs)
 
+    @property
+    def reviewer_name(self):
+        """Who readers are told reviewed this text: the named approver, or ""."""
+        return public_name(self.approved_by) if self.approved_at else ""
+
+    @property
+    def medical_reviewer(self):
+        """The byline profile of the medical reviewer, if it names them fully
+        with credentials (the attestation requires it; older records may not)."""
+        person = getattr(self.medically_reviewed_by, "person", None)
+        if person is None or not person.name.strip() or not person.credentials.strip():
+            return None
+        return person
+
 
 class ReviewEvent(models.Model):
     """One editorial action, kept forever: who did what to which revision, and why."""
@@ -315,12 +413,18 @@ class ReviewEvent(models.Model):
     to_state = models.CharField(max_length=30, blank=True)
     note = models.TextField(blank=True, validators=STORABLE)
     created_at = models.DateTimeField(default=timezone.now)
+    # The article's version this action produced: what changed since a form was opened.
+    article_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.action} by {self.actor or 'system'} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self):
+        return self.action.replace("_", " ")
 
 
 # The search index lives in its own module; imported here so Django knows its model.

@@ -138,7 +138,9 @@ PAGE_IDS = frozenset(
         "workflow-heading",
     }
 )  # fmt: skip
-PAGE_ID_PREFIXES = ("comment-", "newsletter-", "note-", "partner-", "restore-", "topic-", "id_")
+PAGE_ID_PREFIXES = (
+    "comment-", "newsletter-", "note-", "partner-", "restore-", "topic-", "kept-", "id_"
+)  # fmt: skip
 HEADING_ID_CHARS = 80
 
 

@@ -1,7 +1,8 @@
 """schema.org JSON-LD for reader pages, built from the records readers' pages show.
 
 The medical review (lastReviewed, reviewedBy) comes only from the live
-revision's attested medical review; without one, both are left out.
+revision's attested medical review by a reviewer whose byline profile gives
+their full name and credentials; without one, both are left out.
 """
 
 from django.conf import settings
@@ -27,11 +28,6 @@ def _person(person, request, fallback_name=None):
     if person.credentials:
         data["honorificSuffix"] = person.credentials
     return data
-
-
-def _reviewer(user, request):
-    person = getattr(user, "person", None)
-    return _person(person, request, fallback_name=user.get_full_name() or user.get_username())
 
 
 def publisher(request):
@@ -85,7 +81,8 @@ def medical_web_page(article, revision, request):
         "datePublished": _iso(article.first_published_at),
         "dateModified": _iso(article.last_published_at),
     }
-    if revision.medically_reviewed_by_id and revision.medically_reviewed_at:
+    reviewer = revision.medical_reviewer if revision.medically_reviewed_at else None
+    if reviewer is not None:
         data["lastReviewed"] = revision.medically_reviewed_at.date().isoformat()
-        data["reviewedBy"] = _reviewer(revision.medically_reviewed_by, request)
+        data["reviewedBy"] = _person(reviewer, request)
     return {key: value for key, value in data.items() if value is not None}

@@ -1,8 +1,12 @@
 """The editorial workflow as plain rules: who may do what to which revision.
 
-Every change of a document's text or state goes through these functions, from
-the admin, the import command or a shell, so no path can skip review. Each one
-checks permission and state, makes the change and records a ReviewEvent.
+Every change of a document's text, state or placement goes through these
+functions, from the admin, the import command or a shell, so no path can skip
+review. Each one locks the article row, checks permission, state and (given
+`expected_version`) that the article is still the version the person acting
+saw, makes the change, counts it in Article.version and records a ReviewEvent
+with that version. Article.save() itself refuses to write over a newer row
+(models.StaleArticle), so even code outside this module cannot undo a change.
 
 Roles are groups (created by a migration) holding the custom permissions on
 Article: Writers submit, Medical reviewers review and attest, Editors do all
@@ -16,7 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, ReviewEvent, Revision, RevisionState, Status
+from .models import Article, ReviewEvent, Revision, RevisionState, Status, public_name
+from .scheduling import schedules_changed
 
 WRITER, MEDICAL_REVIEWER, EDITOR = "Writer", "Medical reviewer", "Editor"
 
@@ -77,6 +82,7 @@ def _record(article, revision, actor, action, from_state, to_state, note=""):
         from_state=str(from_state),
         to_state=str(to_state),
         note=note,
+        article_version=article.version,
     )
 
 
@@ -101,16 +107,70 @@ def _is_author(user, revision):
     return drafts.filter(created_by_id=user.pk).exists()
 
 
-def _lock(article):
-    """Re-read the article under a row lock so two actions cannot interleave."""
-    return Article.objects.select_for_update().get(pk=article.pk)
+class ChangedSinceOpened(WorkflowError):
+    """The article changed after the person acting opened it: acting now could
+    undo or skip over a colleague's change they have not seen."""
+
+    def __init__(self, article, opened_version):
+        self.article, self.opened_version = article, opened_version
+        last = article.events.select_related("actor").first()
+        by = f" ({last.action.replace('_', ' ')} by {last.actor or 'import'})" if last else ""
+        super().__init__(
+            f"Someone changed this article after you opened it{by}. Nothing was done: "
+            "reload the page to see their change, then try again."
+        )
+
+
+def _lock(article, expected_version=None):
+    """Re-read the article under a row lock so two actions cannot interleave,
+    and refuse if it is no longer the version the person acting saw."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ChangedSinceOpened(locked, expected_version)
+    return locked
+
+
+def _touch(article):
+    """Count a change that touched only a revision, so open forms see it."""
+    article.save(update_fields=[])
 
 
 # --- Writing -----------------------------------------------------------------
 
+# Fields of an article that readers see beside its text. On a live article
+# only an editor changes them (docs/editors.md, "Live articles").
+PLACEMENT_LABELS = {
+    "kind": "kind",
+    "slug": "address (slug)",
+    "topic": "topic",
+    "author": "byline",
+    "order": "position",
+    "review_interval_months": "review interval (months)",
+}
+PLACEMENT_FIELDS = tuple(PLACEMENT_LABELS)
+
+
+def may_change_placement(user, article):
+    return (
+        user is None
+        or article.first_published_at is None
+        or user.has_perm("articles.publish_article")
+    )
+
 
 @transaction.atomic
-def save_draft(article, *, user, title, summary, body, based_on=None, origin="admin", note=""):
+def save_draft(
+    article,
+    *,
+    user,
+    title,
+    summary,
+    body,
+    based_on=None,
+    origin="admin",
+    note="",
+    expected_version=None,
+):
     """Add a new draft revision; the live revision and readers are untouched.
 
     `based_on` is the revision the editor started from. If someone saved a
@@ -119,7 +179,7 @@ def save_draft(article, *, user, title, summary, body, based_on=None, origin="ad
     """
     if user is not None and not user.has_perm("articles.change_article"):
         raise PermissionDenied("You do not have permission to edit articles.")
-    article = _lock(article)
+    article = _lock(article, expected_version)
     if based_on is not None and article.latest_revision_id not in (None, based_on.pk):
         raise EditConflict(article.latest_revision, based_on)
     previous = article.latest_revision
@@ -133,7 +193,7 @@ def save_draft(article, *, user, title, summary, body, based_on=None, origin="ad
         based_on=based_on or previous,
     )
     article.latest_revision = revision
-    article.save(update_fields=["latest_revision", "modified_at"])
+    article.save(update_fields=["latest_revision"])
     _record(
         article,
         revision,
@@ -146,6 +206,58 @@ def save_draft(article, *, user, title, summary, body, based_on=None, origin="ad
     return revision
 
 
+def _shown(value):
+    return "—" if value is None or value == "" else str(value)
+
+
+@transaction.atomic
+def change_placement(article, changes, *, user, expected_version=None, note=""):
+    """Set the fields readers see beside the text (topic, byline, position ...).
+
+    `changes` maps field names to new values. On a live article only an editor
+    may change them, and the change is recorded like a publication.
+    """
+    article = _lock(article, expected_version)
+    changes = {k: v for k, v in changes.items() if getattr(article, k) != v}
+    if not changes:
+        return article
+    if not may_change_placement(user, article):
+        raise PermissionDenied(
+            "This article is live: its topic, byline, position, address and review "
+            "interval change only by an editor."
+        )
+    described = "; ".join(
+        f"{PLACEMENT_LABELS[k]}: {_shown(getattr(article, k))} → {_shown(v)}"
+        for k, v in changes.items()
+    )
+    for key, value in changes.items():
+        setattr(article, key, value)
+    article.save(update_fields=list(changes))
+    if article.first_published_at is not None:
+        state = article.state_code
+        _record(article, None, user, "change_placement", state, state, note or described)
+    return article
+
+
+@transaction.atomic
+def record(article, user, action, note):
+    """Count and record a change made beside the text (related articles, a
+    confirmed replacement of a colleague's changes)."""
+    article = _lock(article)
+    _touch(article)
+    state = article.state_code
+    return _record(article, None, user, action, state, state, note)
+
+
+@transaction.atomic
+def delete_draft(article, *, user):
+    """Delete a never-published article; a published one is archived, never deleted."""
+    article = _lock(article)
+    if article.first_published_at is not None:
+        raise PermissionDenied(f"“{article}” has been published: archive it instead.")
+    article.delete()
+
+
 class EditConflict(Exception):
     def __init__(self, current, stale):
         self.current, self.stale = current, stale
@@ -154,7 +266,7 @@ class EditConflict(Exception):
         )
 
 
-def restore(article, old_revision, *, user):
+def restore(article, old_revision, *, user, expected_version=None):
     """Copy an old revision's text into a new draft; history is never rewritten."""
     return save_draft(
         article,
@@ -164,6 +276,7 @@ def restore(article, old_revision, *, user):
         body=old_revision.body,
         origin="restore",
         note=f"Restored the text of revision {old_revision.number}.",
+        expected_version=expected_version,
     )
 
 
@@ -171,10 +284,10 @@ def restore(article, old_revision, *, user):
 
 
 @transaction.atomic
-def transition(article, action, *, user, note=""):
+def transition(article, action, *, user, note="", expected_version=None):
     """Move the latest revision through review (submit, request changes, approve)."""
     _require(user, action.permission)
-    article = _lock(article)
+    article = _lock(article, expected_version)
     revision = article.latest_revision
     if revision is None or revision.state not in action.from_states:
         state = RevisionState(revision.state).label if revision else "no text"
@@ -183,24 +296,56 @@ def transition(article, action, *, user, note=""):
         raise WorkflowError(f"{action.label} needs a note for the writer.")
     if action is APPROVE and _is_author(user, revision):
         raise PermissionDenied("You cannot approve a revision you wrote: another reviewer must.")
+    if action is APPROVE and not public_name(user):
+        raise PermissionDenied(
+            "Readers are told who reviewed an article: add your full name to your "
+            "account (or link it to a byline profile) before approving."
+        )
     previous = revision.state
     revision.state = action.to_state
-    revision.save(update_fields=["state"])
+    fields = ["state"]
+    now = timezone.now()
     if action is APPROVE:
-        now = timezone.now()
+        revision.approved_by, revision.approved_at = user, now
+        fields += ["approved_by", "approved_at"]
+    revision.save(update_fields=fields)
+    if action is APPROVE:
         article.last_reviewed_at = now
         article.review_due_at = months_after(now, article.review_interval_months)
-        article.save(update_fields=["last_reviewed_at", "review_due_at", "modified_at"])
+        article.save(update_fields=["last_reviewed_at", "review_due_at"])
+    else:
+        _touch(article)
     _record(article, revision, user, action.name, previous, action.to_state, note)
     return revision
 
 
+def medical_review_refusal(user):
+    """Why this account may not attest a medical review, or None."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return (
+            "A medical review is shown to readers with the reviewer's name and credentials: "
+            "link your account to a byline profile (People) first."
+        )
+    if len(person.name.split()) < 2 or not person.credentials.strip():
+        return (
+            f"Your byline profile ({person.name}) needs your full name and your credentials "
+            "before you can attest a medical review."
+        )
+    return None
+
+
 @transaction.atomic
-def attest_medical_review(article, revision, *, user, note=""):
+def attest_medical_review(article, revision, *, user, note="", expected_version=None):
     """A Medical reviewer vouches for one specific revision's medical accuracy."""
     _require(user, "articles.attest_medical_review")
     if user is None:
         raise PermissionDenied("A medical review needs a named reviewer.")
+    refusal = medical_review_refusal(user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    article = _lock(article, expected_version)
+    revision = Revision.objects.get(pk=revision.pk)
     if _is_author(user, revision):
         raise PermissionDenied("You cannot medically review a revision you wrote.")
     if revision.state not in {
@@ -212,6 +357,7 @@ def attest_medical_review(article, revision, *, user, note=""):
     revision.medically_reviewed_by = user
     revision.medically_reviewed_at = timezone.now()
     revision.save(update_fields=["medically_reviewed_by", "medically_reviewed_at"])
+    _touch(article)
     _record(article, revision, user, "medical_review", revision.state, revision.state, note)
     return revision
 
@@ -219,71 +365,222 @@ def attest_medical_review(article, revision, *, user, note=""):
 # --- Publication -----------------------------------------------------------------
 
 
-@transaction.atomic
-def publish(article, *, user, at=None, change_summary="", material=False, until=None):
-    """Make the approved latest revision live, now or at `at` (scheduled).
-
-    Scheduling is for a document that is not live yet: a live document
-    changes text at the moment of publishing, so readers never see a gap.
-    """
-    _require(user, "articles.publish_article")
-    article = _lock(article)
-    revision = article.latest_revision
-    republishing = (
-        revision is not None
-        and revision.pk == article.live_revision_id
-        and article.status in {Status.UNPUBLISHED, Status.ARCHIVED}
+def _visible_now(article, now):
+    """Readers see the article now (its first publication is not still scheduled)."""
+    return (
+        article.status == Status.PUBLISHED
+        and article.live_revision_id is not None
+        and article.publish_at is not None
+        and article.publish_at <= now
     )
-    if revision is None or not (revision.state == RevisionState.APPROVED or republishing):
-        raise WorkflowError("Only an approved revision can be published.")
-    now = timezone.now()
-    at = at or now
-    is_live = article.status == Status.PUBLISHED and article.live_revision_id is not None
-    if at > now and is_live:
-        raise WorkflowError(
-            "This article is live. Publish the new revision now; scheduling is for articles not yet live."
-        )
-    if until is not None and until <= at:
-        raise WorkflowError("The unpublish time must be after the publish time.")
-    from_state = article.state_code
-    if article.live_revision_id and article.live_revision_id != revision.pk:
-        article.live_revision.state = RevisionState.PUBLISHED  # stays published, just not live
-    revision.state = RevisionState.PUBLISHED
-    revision.published_at = at
+
+
+def _set_change_summary(article, revision, change_summary, material):
     if change_summary or not revision.change_summary:
         revision.change_summary = change_summary or (
             "First published." if article.first_published_at is None else ""
         )
         revision.change_is_material = material
-    revision.save(update_fields=["state", "published_at", "change_summary", "change_is_material"])
+
+
+def _drop_schedule(article):
+    """Forget a scheduled revision (superseded, cancelled or taken down); it stays approved."""
+    scheduled = article.scheduled_revision
+    if scheduled is None:
+        return None
+    Revision.objects.filter(pk=scheduled.pk).update(go_live_at=None)
+    article.scheduled_revision, article.go_live_at = None, None
+    schedules_changed()
+    return scheduled
+
+
+@transaction.atomic
+def publish(
+    article,
+    *,
+    user,
+    at=None,
+    change_summary="",
+    material=False,
+    until=None,
+    expected_version=None,
+    without_review_by="",
+):
+    """Make the approved latest revision live, now or at `at` (scheduled).
+
+    A live article keeps its live text until a scheduled revision's moment;
+    a first publication scheduled for later is hidden until then. Publishing
+    now supersedes any schedule. `without_review_by` (the operator's name) is
+    only for import_content --publish: the revision goes live unreviewed and
+    the audit log says so.
+    """
+    _require(user, "articles.publish_article")
+    if without_review_by and user is not None:
+        raise PermissionDenied("Only an operator's import publishes without review.")
+    article = _lock(article, expected_version)
+    revision = article.latest_revision
+    now = timezone.now()
+    visible = _visible_now(article, now)
+    # The live revision again: taken down and put back, or its scheduled first
+    # publication moved.
+    republishing = (
+        revision is not None
+        and revision.pk == article.live_revision_id
+        and not visible
+        and article.status in {Status.UNPUBLISHED, Status.ARCHIVED, Status.PUBLISHED}
+    )
+    allowed = revision is not None and (
+        revision.state == RevisionState.APPROVED or republishing or without_review_by
+    )
+    if not allowed:
+        raise WorkflowError("Only an approved revision can be published.")
+    if revision.pk == article.live_revision_id and visible:
+        raise WorkflowError("This revision is already live.")
+    at = at or now
+    if until is not None and until <= at:
+        raise WorkflowError("The unpublish time must be after the publish time.")
+    from_state = article.state_code
+    _set_change_summary(article, revision, change_summary, material)
+
+    if at > now and visible:
+        # A new revision of a live article: readers keep the live text until `at`.
+        superseded = _drop_schedule(article)
+        revision.go_live_at = at
+        revision.save(update_fields=["go_live_at", "change_summary", "change_is_material"])
+        article.scheduled_revision, article.go_live_at = revision, at
+        article.save(update_fields=["scheduled_revision", "go_live_at"])
+        schedules_changed()
+        note = change_summary
+        if superseded is not None and superseded.pk != revision.pk:
+            note = f"Replaces the schedule of revision {superseded.number}. {note}".strip()
+        _record(article, revision, user, "schedule", from_state, "scheduled", note)
+        return revision
+
+    superseded = _drop_schedule(article)
+    if article.live_revision_id and article.live_revision_id != revision.pk:
+        # The old live revision stays published, just not live.
+        Revision.objects.filter(pk=article.live_revision_id).update(state=RevisionState.PUBLISHED)
+    revision.state = RevisionState.PUBLISHED
+    revision.published_at = at
+    revision.go_live_at = None
+    revision.save(
+        update_fields=[
+            "state",
+            "published_at",
+            "go_live_at",
+            "change_summary",
+            "change_is_material",
+        ]
+    )
     article.live_revision = revision
     article.status = Status.PUBLISHED
-    article.publish_at = article.publish_at if (is_live and article.publish_at) else at
+    article.publish_at = article.publish_at if visible else at
     article.unpublish_at = until
-    article.first_published_at = article.first_published_at or at
+    if article.first_published_at is None or article.first_published_at > now:
+        article.first_published_at = at
     article.last_published_at = at
-    if article.last_reviewed_at is None:
-        article.last_reviewed_at = at
-        article.review_due_at = months_after(at, article.review_interval_months)
+    if without_review_by and article.review_due_at is None:
+        article.review_due_at = at  # never reviewed: due at once
     article.save()
     action = "schedule" if at > now else "publish"
-    _record(article, revision, user, action, from_state, Status.PUBLISHED, change_summary)
+    note = change_summary
+    if without_review_by:
+        action = "publish_without_review"
+        note = f"Published from a content file without review by {without_review_by}."
+    if superseded is not None and superseded.pk != revision.pk:
+        note = f"Replaces the schedule of revision {superseded.number}. {note}".strip()
+    _record(article, revision, user, action, from_state, Status.PUBLISHED, note)
     return revision
 
 
 @transaction.atomic
-def unpublish(article, *, user, note=""):
-    return _take_down(article, Status.UNPUBLISHED, "unpublish", user, note)
+def cancel_schedule(article, *, user, expected_version=None, note=""):
+    """Call off a scheduled publication; the revision stays approved."""
+    _require(user, "articles.publish_article")
+    article = _lock(article, expected_version)
+    now = timezone.now()
+    from_state = article.state_code
+    scheduled = _drop_schedule(article)
+    if scheduled is not None:
+        article.save(update_fields=["scheduled_revision", "go_live_at"])
+    elif article.status == Status.PUBLISHED and article.publish_at and article.publish_at > now:
+        # A first publication (or a return) that has not happened yet.
+        scheduled = article.live_revision
+        never_shown = article.first_published_at is None or article.first_published_at > now
+        if never_shown:
+            Revision.objects.filter(pk=scheduled.pk).update(
+                state=RevisionState.APPROVED, published_at=None
+            )
+            article.live_revision = None
+            article.first_published_at = article.last_published_at = None
+            article.status = Status.DRAFT
+        else:
+            article.status = Status.UNPUBLISHED
+        article.publish_at = article.unpublish_at = None
+        article.save()
+    else:
+        raise WorkflowError("Nothing is scheduled for this article.")
+    _record(article, scheduled, user, "cancel_schedule", from_state, article.state_code, note)
+    return article
 
 
 @transaction.atomic
-def archive(article, *, user, note=""):
-    return _take_down(article, Status.ARCHIVED, "archive", user, note)
+def publish_scheduled_revision(article_id, now=None):
+    """Put a live article's scheduled revision live once its moment has come.
+
+    Run by publish_due() and the publish_scheduled command; returns the
+    revision, or None if nothing was due (someone moved or cancelled it).
+    """
+    now = now or timezone.now()
+    article = Article.objects.select_for_update().get(pk=article_id)
+    revision = article.scheduled_revision
+    if revision is None or article.go_live_at is None or article.go_live_at > now:
+        return None
+    from_state = article.state_code
+    at = article.go_live_at
+    if article.live_revision_id and article.live_revision_id != revision.pk:
+        Revision.objects.filter(pk=article.live_revision_id).update(state=RevisionState.PUBLISHED)
+    revision.state, revision.published_at, revision.go_live_at = RevisionState.PUBLISHED, at, None
+    revision.save(update_fields=["state", "published_at", "go_live_at"])
+    article.live_revision = revision
+    article.last_published_at = at
+    article.scheduled_revision, article.go_live_at = None, None
+    article.save(
+        update_fields=["live_revision", "last_published_at", "scheduled_revision", "go_live_at"]
+    )
+    schedules_changed()
+    _record(
+        article,
+        revision,
+        None,
+        "go_live",
+        from_state,
+        Status.PUBLISHED,
+        revision.change_summary or "Went live as scheduled.",
+    )
+    return revision
 
 
-def _take_down(article, status, action, user, note):
+def publish_due(now=None):
+    """Every scheduled revision whose moment has come goes live; returns how many."""
+    now = now or timezone.now()
+    due = Article.objects.filter(go_live_at__lte=now, scheduled_revision__isnull=False)
+    return sum(1 for pk in due.values_list("pk", flat=True) if publish_scheduled_revision(pk, now))
+
+
+@transaction.atomic
+def unpublish(article, *, user, note="", expected_version=None):
+    return _take_down(article, Status.UNPUBLISHED, "unpublish", user, note, expected_version)
+
+
+@transaction.atomic
+def archive(article, *, user, note="", expected_version=None):
+    return _take_down(article, Status.ARCHIVED, "archive", user, note, expected_version)
+
+
+def _take_down(article, status, action, user, note, expected_version):
     _require(user, "articles.publish_article")
-    article = _lock(article)
+    article = _lock(article, expected_version)
     allowed_from = (
         {Status.PUBLISHED} if status == Status.UNPUBLISHED else set(Status) - {Status.ARCHIVED}
     )
@@ -292,9 +589,12 @@ def _take_down(article, status, action, user, note):
             f"Cannot {action}: the article is {Status(article.status).label.lower()}."
         )
     from_state = article.state_code
+    scheduled = _drop_schedule(article)
+    if scheduled is not None:
+        note = f"{note} (The schedule of revision {scheduled.number} is cancelled.)".strip()
     article.status = status
     article.unpublish_at = None
-    article.save(update_fields=["status", "unpublish_at", "modified_at"])
+    article.save(update_fields=["status", "unpublish_at", "scheduled_revision", "go_live_at"])
     _record(article, article.live_revision, user, action, from_state, status, note)
     return article
 
@@ -321,27 +621,17 @@ def available_actions(article, user):
         if can_attest:
             names.append("medical_review")
     if user.has_perm("articles.publish_article"):
-        if revision is not None and (
-            revision.state == RevisionState.APPROVED
-            or (revision.pk == article.live_revision_id and article.status != Status.PUBLISHED)
-        ):
+        hidden_live_text = revision is not None and (
+            revision.pk == article.live_revision_id
+            and not _visible_now(article, timezone.now())
+            and article.status != Status.DRAFT
+        )
+        if revision is not None and (revision.state == RevisionState.APPROVED or hidden_live_text):
             names.append("publish")
+        if article.scheduled_for is not None:
+            names.append("cancel_schedule")
         if article.status == Status.PUBLISHED:
             names.append("unpublish")
         if article.status != Status.ARCHIVED:
             names.append("archive")
     return names
-
-
-@transaction.atomic
-def system_approve(article, revision, *, note):
-    """Approval by the operator running import_content, for text that arrives already reviewed.
-
-    Only the import command calls this; there is no user, so no four-eyes
-    check applies, and the event says who it was.
-    """
-    previous = revision.state
-    revision.state = RevisionState.APPROVED
-    revision.save(update_fields=["state"])
-    _record(article, revision, None, "approve", previous, RevisionState.APPROVED, note)
-    return revision

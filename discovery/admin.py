@@ -25,6 +25,15 @@ class RelatedArticleInline(admin.TabularInline):
     verbose_name = "related article chosen by the editors"
     verbose_name_plural = "related articles chosen by the editors"
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Each choice is named by its title, which lives on a revision: load
+        # them with the articles (one query, not one per article in the guide).
+        if db_field.name == "related":
+            kwargs["queryset"] = db_field.related_model.objects.select_related(
+                "latest_revision", "live_revision"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(RelatedArticle)
 class RelatedArticleAdmin(admin.ModelAdmin):
@@ -32,3 +41,25 @@ class RelatedArticleAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     list_filter = ["article"]
     list_select_related = ["article__latest_revision", "related__latest_revision"]
+
+    # Related articles show on the article's page: each change counts as a
+    # change of the article (its version), so an article form opened before it
+    # is refused instead of silently undoing it.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _count_change(obj.article, request.user, f"Related article set: {obj.related}.")
+
+    def delete_model(self, request, obj):
+        article, related = obj.article, obj.related
+        super().delete_model(request, obj)
+        _count_change(article, request.user, f"Related article removed: {related}.")
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+def _count_change(article, user, note):
+    from articles import workflow
+
+    workflow.record(article, user, "change_related", note)

@@ -48,6 +48,7 @@ _EDITORIAL_ONLY_FIELDS = {
     "source_path",
     "source_checksum",
     "imported_revision",
+    "version",
 }
 
 
@@ -159,11 +160,13 @@ def _user_saved(sender, update_fields=None, raw=False, created=False, **kwargs):
 
 
 def next_change_without_a_save(now):
-    """What changes pages with no save: (the moment of the next scheduled publication
-    or unpublication, the next day a partnership starts or ends), each None if none."""
+    """What changes pages with no save: (the moment of the next scheduled publication,
+    revision going live or unpublication, the next day a partnership starts or ends), each None if none."""
     upcoming = Article.objects.filter(status=Status.PUBLISHED).aggregate(
         publish=Min("publish_at", filter=Q(publish_at__gt=now)),
         unpublish=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+        # A live article's scheduled revision (articles/scheduling.py).
+        go_live=Min("go_live_at", filter=Q(go_live_at__gt=now, scheduled_revision__isnull=False)),
     )
     moments = [moment for moment in upcoming.values() if moment is not None]
     return (min(moments) if moments else None), _next_partnership_change()

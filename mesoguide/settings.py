@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "mesoguide.post_limits.PublicPostLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "mesoguide.outage.DatabaseOutageMiddleware",
+    # Pages built after a scheduled revision's moment show it (articles/scheduling.py).
+    "articles.scheduling.ScheduledPublishingMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # django-axes must come last: it turns a locked-out login into its lockout page.

@@ -43,7 +43,10 @@ def guide(db):
 def _user_in(role, username):
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
+    # Named: readers are told who reviewed an article, so approvers need a name.
+    user = get_user_model().objects.create_user(
+        username, password="pw", is_staff=True, first_name=username.capitalize(), last_name="Tester"
+    )
     user.groups.add(Group.objects.get(name=role))
     return user
 
@@ -60,7 +63,14 @@ def other_writer(db):
 
 @pytest.fixture
 def medical_reviewer(db):
-    return _user_in("Medical reviewer", "reviewer")
+    # Attesting needs a byline profile with full name and credentials.
+    from articles.models import Person
+
+    user = _user_in("Medical reviewer", "reviewer")
+    Person.objects.create(
+        slug="reviewer-tester", name="Reviewer Tester", credentials="MD", user=user
+    )
+    return user
 
 
 @pytest.fixture

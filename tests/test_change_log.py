@@ -36,7 +36,7 @@ def test_change_log_lists_published_revisions_newest_first(client, guide):
 def test_change_log_never_shows_unpublished_revisions(client, guide, editor):
     workflow.save_draft(guide, user=editor, title="Draft", summary="s", body="Draft body.")
     guide.refresh_from_db()
-    workflow.system_approve(guide, guide.latest_revision, note="approved, not yet published")
+    factories.approve(guide)
     html = client.get(changes_url(guide)).content.decode()
     assert html.count('class="change"') == 1
 

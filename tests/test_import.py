@@ -273,8 +273,10 @@ def test_import_records_its_revisions_and_events_without_a_user(content):
     run_import(content)
     one = Article.objects.get(slug="one")
     actions = list(one.events.order_by("created_at", "id").values_list("action", "actor"))
-    assert actions == [("import", None), ("approve", None), ("publish", None)]
+    assert actions == [("import", None), ("publish_without_review", None)]
     assert one.live_revision.origin == "import"
+    assert one.events.first().note.startswith("Published from a content file without review by ")
+    assert one.live_revision.approved_by is None
 
 
 def test_a_topic_renamed_in_the_files_shows_at_once_on_cached_pages(content, client):
@@ -287,3 +289,31 @@ def test_a_topic_renamed_in_the_files_shows_at_once_on_cached_pages(content, cli
     )
     run_import(content)
     assert "The basics" in client.get("/topics/how-it-works/").content.decode()
+
+
+def test_publish_on_a_file_equal_to_the_pending_draft_publishes_that_draft(content, client):
+    run_import(content)
+    write(
+        content,
+        "articles/one.md",
+        ARTICLE.format(title="One", slug="one", status="published", line="Waiting claim."),
+    )
+    run_import(content)  # saved as a draft for review
+    assert "Waiting claim." not in client.get("/guide/one/").content.decode()
+
+    output = run_import(content, "--publish", "--operator", "ops-alice")
+    assert "Nothing changed" not in output and "published over the live text" in output
+    assert "Waiting claim." in client.get("/guide/one/").content.decode()
+    event = Article.objects.get(slug="one").events.first()
+    assert event.action == "publish_without_review"
+    assert event.note == "Published from a content file without review by ops-alice."
+
+
+def test_imported_text_claims_no_review(content, client):
+    run_import(content)
+    html = client.get("/guide/one/").content.decode()
+    assert "Not yet reviewed by a second editor" in html
+    assert "Reviewed by" not in html and "reviewedBy" not in html
+    article = Article.objects.get(slug="one")
+    assert article.last_reviewed_at is None
+    assert article.review_due_at is not None  # due for its first review at once

@@ -96,3 +96,13 @@ def test_launch_content_imports_and_every_page_is_readable(db, client):
         assert f'href="/{slug}/"' in client.get("/").content.decode(), "linked from the footer"
     disclosure = client.get("/advertiser-disclosure/").content.decode()
     assert "How we make money" in disclosure
+
+
+def test_launch_content_is_shown_as_not_yet_reviewed(db, client):
+    call_command("import_content", stdout=open("/dev/null", "w"))
+    for path in ARTICLES:
+        slug = read(path)[0]["slug"]
+        html = client.get(f"/guide/{slug}/").content.decode()
+        assert "Not yet reviewed by a second editor" in html, slug
+        assert "Reviewed by" not in html and "Medically reviewed" not in html, slug
+        assert "lastReviewed" not in html and "reviewedBy" not in html, slug

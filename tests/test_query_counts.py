@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 # With every cache empty (the worst case). The article page: the article, its
 # view count, its comments, related articles, editors' picks, more to read;
 # the footer links; the next scheduled change (articles, partner register) for
-# the footer's, the sidebar's and the page's cache lifetimes. With its parts
+# the footer's, the sidebar's and the page's cache lifetimes; whether a
+# scheduled revision is due to go live (articles/scheduling.py). With its parts
 # kept in the cache, an article page is built with one (see below).
-MAX_QUERIES = 11
+MAX_QUERIES = 12
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +51,7 @@ def reader_urls(article):
         "sitemap of articles": "/sitemap-articles.xml",
         "feed": "/feeds/atom/",
         "search": "/search/?q=synthetic+article",
-        "search, later page": "/search/?q=synthetic+article&page=2",
+        "search, page 2 (past the last with few articles)": "/search/?q=synthetic+article&page=2",
     }
 
 

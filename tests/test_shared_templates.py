@@ -65,7 +65,7 @@ def test_article_page_shows_byline_dates_reading_time_contents_and_sources(clien
     assert "Published <time" in html and "min read" in html
     assert 'aria-label="On this page"' in html and 'href="#what-it-is"' in html
     assert '<li id="fn-review">' in html
-    assert "Last reviewed by the MesoGuide editorial team" in html
+    assert "Reviewed by Casey Colleague on <time" in html  # the factories' named approver
     assert "Medically reviewed" not in html
 
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 
 from articles import workflow
 from articles.models import Person
@@ -50,9 +51,7 @@ def test_review_fields_are_absent_without_a_medical_review(client, guide):
 def test_review_fields_come_from_the_attested_medical_review(
     client, medical_reviewer, editor, writer
 ):
-    Person.objects.create(
-        slug="dr-r", name="Dr R. Example", credentials="MD", user=medical_reviewer
-    )
+    Person.objects.filter(user=medical_reviewer).update(slug="dr-r", name="Dr R. Example")
     article = factories.draft_article(slug="reviewed", user=writer)
     workflow.transition(article, workflow.SUBMIT, user=writer)
     workflow.attest_medical_review(article, article.latest_revision, user=medical_reviewer)
@@ -117,21 +116,36 @@ def test_staff_previews_carry_no_structured_data(client, editor):
     assert "application/ld+json" not in html
 
 
-def test_reviewer_without_person_is_named_like_the_review_line(
+def test_a_reviewer_without_a_full_byline_profile_cannot_attest(
     client, medical_reviewer, editor, writer
 ):
-    get_user_model().objects.filter(pk=medical_reviewer.pk).update(
-        first_name="Rae", last_name="Viewer"
-    )
-    medical_reviewer.refresh_from_db()
     article = factories.draft_article(slug="reviewed2", user=writer)
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    Person.objects.filter(user=medical_reviewer).update(credentials="")
+    medical_reviewer = get_user_model().objects.get(pk=medical_reviewer.pk)
+    with pytest.raises(PermissionDenied, match="full name and your credentials"):
+        workflow.attest_medical_review(article, article.latest_revision, user=medical_reviewer)
+    Person.objects.filter(user=medical_reviewer).delete()
+    medical_reviewer = get_user_model().objects.get(pk=medical_reviewer.pk)
+    with pytest.raises(PermissionDenied, match="byline profile"):
+        workflow.attest_medical_review(article, article.latest_revision, user=medical_reviewer)
+    workflow.transition(article, workflow.APPROVE, user=editor)
+    workflow.publish(article, user=editor)
+    html = client.get("/guide/reviewed2/").content.decode()
+    assert "reviewedBy" not in of_type(html, "MedicalWebPage")
+    assert "Medically reviewed" not in html
+    assert "Reviewed by Editor Tester on" in html
+
+
+def test_an_old_attestation_without_a_profile_shows_no_medical_review_line(
+    client, medical_reviewer, editor, writer
+):
+    article = factories.draft_article(slug="old-attestation", user=writer)
     workflow.transition(article, workflow.SUBMIT, user=writer)
     workflow.attest_medical_review(article, article.latest_revision, user=medical_reviewer)
     workflow.transition(article, workflow.APPROVE, user=editor)
     workflow.publish(article, user=editor)
-    html = client.get("/guide/reviewed2/").content.decode()
-    assert of_type(html, "MedicalWebPage")["reviewedBy"] == {
-        "@type": "Person",
-        "name": "Rae Viewer",
-    }
-    assert "Medically reviewed by Rae Viewer" in html
+    Person.objects.filter(user=medical_reviewer).delete()  # a record from before the rule
+    html = client.get("/guide/old-attestation/").content.decode()
+    assert "Medically reviewed" not in html
+    assert "reviewedBy" not in of_type(html, "MedicalWebPage")

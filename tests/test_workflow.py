@@ -21,9 +21,7 @@ def in_state(state, author):
     if state == "changes_requested":
         workflow.transition(article, workflow.REQUEST_CHANGES, user=None, note="Fix it")
     if state in {"approved", "published"}:
-        workflow.system_approve(
-            article, Article.objects.get(pk=article.pk).latest_revision, note=""
-        )
+        factories.approve(article)
     if state == "published":
         workflow.publish(article, user=None)
     return Article.objects.get(pk=article.pk)
@@ -199,15 +197,6 @@ def test_scheduled_publishing_needs_no_background_job(editor, other_writer, clie
     assert not published_at(now=now + 4 * HOUR).filter(pk=article.pk).exists()
 
 
-def test_a_live_article_cannot_be_scheduled_over_itself(editor, writer, medical_reviewer):
-    article = factories.published_article()
-    workflow.save_draft(article, user=writer, title="t", summary="s", body="b")
-    workflow.transition(article, workflow.SUBMIT, user=writer)
-    workflow.transition(article, workflow.APPROVE, user=medical_reviewer)
-    with pytest.raises(ValidationError, match="scheduling"):
-        workflow.publish(article, user=editor, at=timezone.now() + HOUR)
-
-
 def test_unpublished_and_archived_articles_can_be_published_again(editor):
     article = factories.published_article()
     workflow.unpublish(article, user=editor)
@@ -274,3 +263,21 @@ def test_a_colleagues_small_edit_does_not_let_you_approve_your_own_draft(
         workflow.transition(article, workflow.APPROVE, user=editor)
     assert "approve" not in workflow.available_actions(Article.objects.get(pk=article.pk), editor)
     workflow.transition(article, workflow.APPROVE, user=other_editor)
+
+
+def test_an_approval_names_its_reviewer_so_an_unnamed_account_cannot_approve(
+    writer, editor, client
+):
+    article = in_state("in_review", author=writer)
+    type(editor).objects.filter(pk=editor.pk).update(first_name="", last_name="")
+    unnamed = type(editor).objects.get(pk=editor.pk)
+    with pytest.raises(PermissionDenied, match="add your full name"):
+        workflow.transition(article, workflow.APPROVE, user=unnamed)
+    type(editor).objects.filter(pk=editor.pk).update(first_name="Eda", last_name="Itor")
+    named = type(editor).objects.get(pk=editor.pk)
+    workflow.transition(article, workflow.APPROVE, user=named)
+    workflow.publish(article, user=named)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Reviewed by Eda Itor on" in html
+    revision = Article.objects.get(pk=article.pk).live_revision
+    assert revision.approved_by == named and revision.created_by == writer

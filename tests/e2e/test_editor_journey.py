@@ -28,7 +28,14 @@ class Person:
     """One member of staff, logged into the admin in a browser context of their own."""
 
     def __init__(self, new_context, username, role):
-        user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
+        # Named: readers are told who reviewed an article.
+        user = get_user_model().objects.create_user(
+            username,
+            password="pw",
+            is_staff=True,
+            first_name=username.capitalize(),
+            last_name="Tester",
+        )
         user.groups.add(Group.objects.get(name=role))
         self.page = new_context().new_page()
         self.page.goto("/admin/login/")

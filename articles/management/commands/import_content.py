@@ -22,13 +22,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish",
             action="store_true",
-            help="Publish changed text of live articles at once instead of leaving it as a draft.",
+            help="Publish changed text of live articles at once instead of leaving it as a draft. "
+            "It goes live without review, and the audit log says so.",
+        )
+        parser.add_argument(
+            "--operator",
+            help="Who runs the import, for the audit log (default: your login name).",
         )
 
-    def handle(self, *args, paths, force, publish, **options):
+    def handle(self, *args, paths, force, publish, operator, **options):
         try:
             outcomes = import_content(
-                paths or [settings.CONTENT_DIR], force=force, publish_live=publish
+                paths or [settings.CONTENT_DIR],
+                force=force,
+                publish_live=publish,
+                operator=operator,
             )
         except ContentError as error:
             raise CommandError(f"{error}\nNothing was imported.") from error

@@ -31,7 +31,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_storable_text'),
+        ('articles', '0005_storable_text'),
     ]
 
     operations = [

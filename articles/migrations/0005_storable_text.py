@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0003_revision_search_index'),
+        ('articles', '0004_versions_reviews_and_schedules'),
     ]
 
     operations = [
