@@ -3,14 +3,15 @@
 Python cannot stop a running function from outside: a thread can't be killed,
 and a signal reaches only the main thread (runserver and threaded gunicorn
 workers serve requests on others). A child process can be stopped. Each process
-keeps one child, forked on first use (a few milliseconds, with the modules the
-parent has loaded); pebble forks a new one whenever one is stopped. The child
-only runs the functions given to it: it takes no lock the parent's other
-threads may hold at the fork (logging's are reset by Python), and it leaves
-with os._exit, so connections it inherited are never closed under the parent.
-(A spawned interpreter instead would re-run the main script of whatever
-process called it.) The round trip is lost in the noise: a small Markdown text
-rendered through the child took 4-6 ms, in-process 8-10 ms (same run, busy machine).
+keeps one child, a fresh interpreter started on first use (about 0.3 s) and
+again whenever one is stopped (pebble). It is spawned, not forked: a forked
+child would hold copies of every file descriptor the parent had open at that
+moment (database sockets, a browser driver's pipes), so the other end of those
+would never see them close; a spawned one gets only its own pipe. Like any
+spawned child, it imports the main module of the process under another name,
+so scripts keep their work under `if __name__ == "__main__":` (manage.py,
+gunicorn and pytest do). The round trip is lost in the noise: a small Markdown
+text rendered through the child took 4-6 ms, in-process 8-10 ms (same run).
 
 The limit counts the child's processor time (ITIMER_PROF), not the clock, so a
 busy machine doesn't refuse work it would take when idle; a clock limit of
@@ -54,7 +55,7 @@ def _pool_of_this_process(replace=False):
             _pool.stop()  # broken: pebble gives up on a pool whose idle child died
         if replace or _pool is None or _pool_pid != os.getpid() or not _pool.active:
             # A pool inherited through fork belongs to the parent: start our own.
-            _pool = ProcessPool(max_workers=1, context=multiprocessing.get_context("fork"))
+            _pool = ProcessPool(max_workers=1, context=multiprocessing.get_context("spawn"))
             _pool_pid = os.getpid()
         return _pool
 
