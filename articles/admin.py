@@ -5,7 +5,7 @@ POST is refused by the same rules."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -328,12 +328,16 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def _article_or_404(self, request, pk):
+        if not str(pk).isdigit():  # /admin/articles/article/abc/history/ is a 404, not a 500
+            raise Http404
         article = get_object_or_404(Article, pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404
         extra_context = dict(extra_context or {})
         article = (
             Article.objects.filter(pk=object_id)

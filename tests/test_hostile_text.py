@@ -316,3 +316,17 @@ def test_a_commenters_right_to_left_name_is_isolated_from_the_date(client, guide
     Comment.objects.create(article=guide, name="Ann\u202e", body="Hi.", status="approved")
     html = client.get(guide.get_absolute_url()).content.decode()
     assert '<bdi class="comment-author">Ann\u202e</bdi>' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/articles/article/abc/change/",
+        "/admin/articles/article/%00/change/",
+        "/admin/articles/article/%0b/history/",
+        "/admin/articles/article/1%20/change/",
+    ],
+)
+def test_an_article_admin_address_with_a_non_numeric_id_is_not_found(client, editor, path):
+    client.force_login(editor)
+    assert client.get(path).status_code == 404
