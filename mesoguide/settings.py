@@ -132,8 +132,9 @@ CACHES = {
 }
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="mesoguide")
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # Django's backend, reusing its Redis client objects (mesoguide/redis_cache.py).
-    CACHES["default"]["BACKEND"] = "mesoguide.redis_cache.SharedClientRedisCache"
+    # Django's backend, reusing its Redis client objects and answering as a miss
+    # while Redis is away (mesoguide/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "mesoguide.redis_cache.FailSoftRedisCache"
     # A Redis outage must slow no request down by more than a moment.
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
@@ -227,8 +228,9 @@ PERMISSIONS_POLICY = (
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
-# Sessions (only editors have them) live in the cache, backed by the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions (only editors have them) live in the database, not in the cache: one
+# indexed read per editor request, and editors keep working while Redis is away.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Public pages: no inline script or style anywhere; scripts may fetch from the
 # site itself (a form's CSRF token, mesoguide/form_tokens.py). The admin gets

@@ -185,7 +185,7 @@ def test_cached_pages_keep_being_served_while_the_database_is_away(client):
 
 
 @pytest.mark.django_db
-def test_healthz_says_alive_and_readyz_checks_database_and_cache(client):
+def test_healthz_says_alive_and_readyz_needs_the_database_but_not_the_cache(client):
     assert client.get("/healthz").status_code == 200
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready["Cache-Control"] == "no-store"
@@ -193,9 +193,11 @@ def test_healthz_says_alive_and_readyz_checks_database_and_cache(client):
         assert client.get("/healthz").status_code == 200
         not_ready = client.get("/readyz")
     assert not_ready.status_code == 503 and "database" in not_ready.content.decode()
+    # Pages are built from the database without the cache (test_cache_outage.py):
+    # a cache outage must not take every app server out of the load balancer.
     with mock.patch("mesoguide.health.cache.set", side_effect=ConnectionError("cache down")):
-        not_ready = client.get("/readyz")
-    assert not_ready.status_code == 503 and "cache" in not_ready.content.decode()
+        degraded = client.get("/readyz")
+    assert degraded.status_code == 200 and "cache unavailable" in degraded.content.decode()
 
 
 @pytest.mark.django_db
