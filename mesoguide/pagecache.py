@@ -47,11 +47,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
+from .origin import canonical_host
 from .release import release
 
 logger = logging.getLogger(__name__)
@@ -117,9 +118,9 @@ class PageCacheMiddleware:
         if page is None or not settings.PAGE_CACHE_SECONDS:
             return self.get_response(request)
         spec, slug = page
-        key = _page_key(request, spec.query_params)
-        if key is None or _is_personal(request):
+        if _is_personal(request):
             return _private(self.get_response(request))
+        key = _page_key(request, spec.query_params)
         entry = _local_copies.get(key)
         if entry is not None and _is_fresh(entry):
             _record_view(request, entry)
@@ -343,19 +344,25 @@ def _resolve_marked_page(urlconf, path):
 
 
 def _page_key(request, query_params):
-    """The cache key of the requested page, or None when it must not be cached."""
-    if "preview" in request.GET:
-        return None
+    """The cache key of the requested page: one per page whatever a client adds.
+
+    Only the page's own parameters count, written canonically (`?page=01` is
+    `?page=1`); any other parameter (`?preview` too: an anonymous reader gets
+    the public page) is ignored. A page number not written in ASCII digits,
+    such as `?page=١`, is refused with 404 rather than stored under a key of
+    its own. The host counts only when pages link to it (no SITE_URL: in
+    development), and then as one spelling (origin.canonical_host)."""
     parts = []
     for param in query_params:
         value = request.GET.get(param)
         if value is None:
             continue
-        if not (value.isdigit() and len(value) <= 6):
-            return None  # odd values are rendered, not stored
-        parts.append(f"{param}={value}")
-    # The host too: pages rendered for one host name link to that host.
-    page = request.get_host() + request.path + ("?" + "&".join(parts) if parts else "")
+        if not (value.isascii() and value.isdigit() and len(value) <= 6):
+            raise Http404(f"?{param}= takes a number written 0-9.")
+        parts.append(f"{param}={int(value)}")
+    page = request.path + ("?" + "&".join(parts) if parts else "")
+    if not settings.SITE_URL:
+        page = f"{request.scheme}://{canonical_host(request)}{page}"
     return f"{_PAGE_PREFIX}{release()}:{page}"
 
 
