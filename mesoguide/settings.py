@@ -6,6 +6,7 @@ secure by default: HTTPS only, HSTS, a strict Content-Security-Policy, secure
 cookies, throttled logins and public forms.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -184,9 +185,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MesoGuide <newsletter@lo
 # Where the guide's Markdown lives; import_content reads it.
 CONTENT_DIR = Path(env("CONTENT_DIR", default=str(BASE_DIR / "content")))
 SITE_NAME = "MesoGuide"
-# The absolute origin used in canonical links, feeds and e-mails; the request's
-# own host is used when this is empty.
-SITE_URL = env("SITE_URL", default="")
+# The absolute origin used in canonical links, feeds, sitemaps and e-mails. In
+# development the request's own host is used when this is empty; in production
+# it is required, so no link can point where a client's Host header says.
+SITE_URL = _required_in_production("SITE_URL", "").rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured("SITE_URL must be an origin like https://mesoguide.example.")
 
 # --- Security -------------------------------------------------------------------
 # Everything below is on whenever DEBUG is off; `manage.py check --deploy
@@ -198,16 +202,21 @@ def _proxy_ssl_header(value):
     if not value:
         return None
     header, _, expected = value.partition(":")
-    if not expected.strip():
+    # gunicorn trusts X-Forwarded-Proto alone too (gunicorn.conf.py).
+    if header.strip().lower() != "x-forwarded-proto" or not expected.strip():
         raise ImproperlyConfigured(
             "SECURE_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https'."
         )
-    return ("HTTP_" + header.strip().upper().replace("-", "_"), expected.strip())
+    return ("HTTP_X_FORWARDED_PROTO", expected.strip())
 
 
 # Only behind a TLS-terminating proxy that always sets (never forwards) this
-# header. Never trusted by default.
+# header. Never trusted by default; when set, trusted only from the proxies in
+# FORWARDED_ALLOW_IPS and only as one exact value (mesoguide/client_ip.py).
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env("SECURE_PROXY_SSL_HEADER", default=""))
+# The addresses of the proxies in front of the app (comma-separated addresses or
+# networks, "*" for any): the same variable gunicorn reads (gunicorn.conf.py).
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 # How many proxies (load balancer, CDN ...) append to X-Forwarded-For in front
 # of the app; 0 trusts no forwarding header and uses the connection's address.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)

@@ -41,6 +41,7 @@ def production_env(tmp_path, **overrides):
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
         CACHE_URL=f"filecache://{tmp_path / 'cache'}",
         EMAIL_URL="smtp://mail.example.org:25",
+        SITE_URL="https://mesoguide.example",
         SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https",
         DJANGO_SETTINGS_MODULE="tests.production_settings",
     )
