@@ -258,15 +258,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin login: lock a user name at a given address out after 5 failures for
-# an hour. Attempts are kept in the database, shared by every app server.
+# Admin login: lock an account out after 5 failures from any addresses, for an
+# hour (per user name and address alone, 30 addresses made 30 allowances); the
+# editor is told by mail (mesoguide/login_lockout.py). Guessing across many
+# accounts from one address is held by the public POST limit. Attempts are kept
+# in the database, shared by every app server.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per (user name, address) as before and per user name from anywhere: the
+# second is reached first; the first is what axes' own check asks for.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
-# REMOTE_ADDR, as mesoguide/client_ip.py set it behind proxies (None for a
-# login made in code, which has no address).
+# REMOTE_ADDR, as mesoguide/client_ip.py set it behind proxies, an IPv6 address
+# as its /64 network (None for a login made in code, which has no address).
 AXES_CLIENT_IP_CALLABLE = "mesoguide.ratelimit.address_or_none"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_HTTP_RESPONSE_CODE = 429

@@ -225,12 +225,56 @@ def test_admin_login_locks_out_after_repeated_failures(client, django_user_model
     assert attempts == [200, 200, 200, 200, 429]
     locked = client.post("/admin/login/", {"username": "boss", "password": "the right password"})
     assert locked.status_code == 429 and "Too many attempts" in locked.content.decode()
-    # Another address is not locked out.
-    elsewhere = Client(REMOTE_ADDR="192.0.2.50")
-    response = elsewhere.post(
-        "/admin/login/", {"username": "boss", "password": "the right password"}
+    # Another account from the same address is not locked out.
+    django_user_model.objects.create_superuser("other", password="another right password")
+    response = client.post(
+        "/admin/login/", {"username": "other", "password": "another right password"}
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_account_is_locked_against_guesses_from_many_addresses_and_its_editor_told_once(
+    django_user_model, settings, mailoutbox
+):
+    settings.AXES_ENABLED = True
+    django_user_model.objects.create_superuser(
+        "boss", email="boss@example.org", password="the right password"
+    )
+    statuses = [
+        Client(REMOTE_ADDR=f"198.51.100.{n}")
+        .post("/admin/login/", {"username": "boss", "password": f"guess {n}"})
+        .status_code
+        for n in range(30)
+    ]
+    assert statuses[:4] == [200] * 4 and set(statuses[4:]) == {429}
+    # Locked for its own editor too, from an address never used before.
+    own = Client(REMOTE_ADDR="192.0.2.200")
+    assert (
+        own.post(
+            "/admin/login/", {"username": "boss", "password": "the right password"}
+        ).status_code
+        == 429
+    )
+    (message,) = mailoutbox
+    assert message.to == ["boss@example.org"]
+    assert "locked" in message.subject and "1 hour" in message.subject
+    assert "198.51.100." in message.body and "axes_reset_username boss" in message.body
+
+
+@pytest.mark.django_db
+def test_failed_logins_from_one_ipv6_network_are_recorded_as_one_client(
+    django_user_model, settings
+):
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    for host in ("1", "ffff:ffff"):
+        Client(REMOTE_ADDR=f"2001:db8:1:2::{host}").post(
+            "/admin/login/", {"username": "someone", "password": "wrong"}
+        )
+    (attempt,) = AccessAttempt.objects.all()
+    assert attempt.ip_address == "2001:db8:1:2::" and attempt.failures_since_start == 2
 
 
 @pytest.mark.django_db
