@@ -2,6 +2,8 @@ from django import forms
 
 from mesoguide.forms import HoneypotMixin
 
+from .addresses import stored_address
+
 
 class SignupForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(
@@ -14,6 +16,9 @@ class SignupForm(HoneypotMixin, forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def clean_email(self):
+        return stored_address(self.cleaned_data["email"])
 
     def __init__(self, *args, placement="page", **kwargs):
         # Several signup forms can share a page (footer, end of article): keep ids unique.
