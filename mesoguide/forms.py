@@ -16,6 +16,28 @@ class ReaderTextField(forms.CharField):
         return super().to_python(value)
 
 
+# What a field without a length limit sends back at most.
+ECHO_MAX_CHARACTERS = 1000
+
+
+class _BoundedEcho(forms.BoundField):
+    def value(self):
+        value = super().value()
+        limit = getattr(self.field, "max_length", None) or ECHO_MAX_CHARACTERS
+        if isinstance(value, str) and len(value) > limit:
+            return value[:limit]
+        return value
+
+
+class BoundedEchoMixin:
+    """A refused form comes back filled in, but no field longer than it may be:
+    a 1 MB comment is refused (the error says how long it was) and sent back as
+    its first BODY_MAX characters, which is what the reader needs to shorten
+    it; the page never repeats a huge body to whoever sent it."""
+
+    bound_field_class = _BoundedEcho
+
+
 class HoneypotMixin:
     """Adds a field people never see (hidden by the stylesheet) but form-filling bots do.
 

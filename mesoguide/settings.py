@@ -86,6 +86,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Staff sign in through the admin; after a login whose ?next= is refused (another
+# site's address), they land on its index rather than Django's /accounts/profile/.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 AUTHENTICATION_BACKENDS = [
     # Refuses logins from a locked-out user name and address before checking passwords.
     "axes.backends.AxesStandaloneBackend",

@@ -1,11 +1,11 @@
 from django import forms
 
-from mesoguide.forms import HoneypotMixin
+from mesoguide.forms import BoundedEchoMixin, HoneypotMixin
 
 from .addresses import stored_address
 
 
-class SignupForm(HoneypotMixin, forms.Form):
+class SignupForm(BoundedEchoMixin, HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label="Your email",
         max_length=254,

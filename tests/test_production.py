@@ -321,3 +321,13 @@ def test_an_ipv6_network_counts_as_one_client(settings):
     Client(REMOTE_ADDR="2001:db8:1:2::1").post("/x/")
     assert Client(REMOTE_ADDR="2001:db8:1:2::ffff").post("/x/").status_code == 429
     assert Client(REMOTE_ADDR="2001:db8:1:3::1").post("/x/").status_code != 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/admin/", ""])
+def test_a_login_whose_next_is_refused_lands_on_the_admin_index(django_user_model, next_url):
+    django_user_model.objects.create_superuser("boss", password="the right password")
+    response = Client().post(
+        f"/admin/login/?next={next_url}", {"username": "boss", "password": "the right password"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
