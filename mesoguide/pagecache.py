@@ -28,8 +28,9 @@ the token, to be confirmed (form_tokens.py). Every cached page is the same for
 everyone: it is served `public` with s-maxage, for a CDN to keep
 CDN_CACHE_SECONDS, and a hit does no per-visitor work.
 
-Never cached: logged-in visitors (anyone with a session cookie) and visitors
-with pending messages, who neither read nor fill the cache; previews; pages
+Never cached: logged-in visitors (a session cookie naming a session) and
+visitors with pending messages (signed by the site), who neither read nor fill
+the cache; a made-up cookie of either name gets the cached page; previews; pages
 other than 200; responses that set cookies or say private/no-store.
 """
 
@@ -45,6 +46,7 @@ from functools import cache as memoize
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -64,8 +66,6 @@ _page_versions_read_at = contextvars.ContextVar("page_versions_read_at", default
 # the key: a deploy never serves the previous release's pages.
 _PAGE_PREFIX = "page:v4:"
 _VERSION_PREFIX = "page-version:"
-# Cookies that mean the page may be personal: a login session, pending messages.
-_PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # Stored pages are also compressed once, for clients that accept gzip (a quarter
 # of the bytes). They hold nothing secret or personal, no CSRF token, so
 # compression can't leak one (BREACH).
@@ -367,7 +367,23 @@ def _page_key(request, query_params):
 
 
 def _is_personal(request):
-    return any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+    """Whether the visitor may see a page of their own: they hold a session (staff
+    logged in) or messages the site signed for them. A made-up cookie of either
+    name doesn't count, or anyone could bypass the cache with one."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if session_key:
+        try:
+            if _session_store().exists(session_key):
+                return True
+        except Exception:  # the database is away: build the page (its 503)
+            return True
+    messages = request.COOKIES.get("messages")
+    return bool(messages) and CookieStorage(request)._decode(messages) is not None  # noqa: SLF001
+
+
+@memoize
+def _session_store():
+    return importlib.import_module(settings.SESSION_ENGINE).SessionStore()
 
 
 def _private(response):

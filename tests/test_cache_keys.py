@@ -84,3 +84,15 @@ def test_host_spellings_share_one_key_in_development_too(settings, stored_page_k
         assert page.status_code == 200
         assert 'href="http://testserver/guide/what-it-is/"' in page.content.decode()
     assert len(stored_page_keys) == 1
+
+
+@pytest.mark.django_db
+def test_made_up_session_or_message_cookies_do_not_bypass_the_cache(client, editor):
+    factories.published_article(slug="what-it-is")
+    Client().get("/guide/what-it-is/")
+    for name, value in (("sessionid", "x" * 32), ("messages", "made-up")):
+        visitor = Client()
+        visitor.cookies[name] = value
+        assert visitor.get("/guide/what-it-is/")["X-Page-Cache"] == "hit", name
+    client.force_login(editor)  # a real session is personal
+    assert "X-Page-Cache" not in client.get("/guide/what-it-is/")
