@@ -346,20 +346,26 @@ def _resolve_marked_page(urlconf, path):
 def _page_key(request, query_params):
     """The cache key of the requested page: one per page whatever a client adds.
 
-    Only the page's own parameters count, written canonically (`?page=01` is
-    `?page=1`); any other parameter (`?preview` too: an anonymous reader gets
-    the public page) is ignored. A page number not written in ASCII digits,
-    such as `?page=١`, is refused with 404 rather than stored under a key of
-    its own. The host counts only when pages link to it (no SITE_URL: in
+    Only the page's own parameters count, as the number they mean in ASCII
+    digits (`?page=01` and `?page=١` are `?page=1`, and the view is given
+    that); anything else there (`?page=¹`, `?page=x`) is a 404. Any other
+    parameter (`?preview` too: an anonymous reader gets the public page) is
+    ignored. The host counts only when pages link to it (no SITE_URL: in
     development), and then as one spelling (origin.canonical_host)."""
-    parts = []
+    parts, canonical = [], {}
     for param in query_params:
         value = request.GET.get(param)
         if value is None:
             continue
-        if not (value.isascii() and value.isdigit() and len(value) <= 6):
-            raise Http404(f"?{param}= takes a number written 0-9.")
-        parts.append(f"{param}={int(value)}")
+        if not (value.isdecimal() and len(value) <= 6):
+            raise Http404(f"?{param}= takes a page number.")
+        canonical[param] = str(int(value))
+        parts.append(f"{param}={canonical[param]}")
+    if any(request.GET[param] != value for param, value in canonical.items()):
+        request.GET = request.GET.copy()
+        for param, value in canonical.items():
+            request.GET[param] = value  # replaces every value the client sent
+        request.GET._mutable = False
     page = request.path + ("?" + "&".join(parts) if parts else "")
     if not settings.SITE_URL:
         page = f"{request.scheme}://{canonical_host(request)}{page}"

@@ -10,8 +10,10 @@ from django.test import Client
 from mesoguide import pagecache
 from tests import factories
 
-# Ways to write the page number 1 that are not ASCII digits.
-OTHER_DIGITS = ["١", "۱", "१", "১", "๑", "１", "𝟏", "¹", "①"]  # noqa: RUF001
+# The number 1 in other scripts' digits: the page number 1, under the key of ?page=1.
+OTHER_DIGITS = ["١", "۱", "१", "১", "๑", "１", "𝟏"]  # noqa: RUF001
+# Not a number at all: refused (404), never stored.
+NOT_NUMBERS = ["¹", "①", "1.0", "+1", " 1", "1_0", "x", "1" * 7]
 
 
 @pytest.fixture
@@ -41,8 +43,10 @@ def crafted_variants(path, count, seed=15):
         kind = rng.random()
         if kind < 0.3:
             params["page"] = "0" * rng.randrange(0, 5) + "1"
-        elif kind < 0.32:  # refused with the 404 page (each one rendered)
+        elif kind < 0.4:
             params["page"] = rng.choice(OTHER_DIGITS)
+        elif kind < 0.42:  # refused with the 404 page (each one rendered)
+            params["page"] = rng.choice(NOT_NUMBERS)
         elif kind < 0.5:
             params["utm_source"] = rng.choice(["news", "Ünïcode", "x" * 100])
         yield host, path + "?" + "&".join(f"{k}={v}" for k, v in params.items())
@@ -67,12 +71,23 @@ def test_ten_thousand_crafted_variants_of_a_page_add_only_a_handful_of_cache_key
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("digit", OTHER_DIGITS)
-def test_a_page_number_in_other_digits_is_refused_not_stored(client, digit, stored_page_keys):
+def test_a_page_number_in_other_digits_is_that_page_under_its_one_key(
+    client, digit, stored_page_keys
+):
     topic = factories.published_article().topic.get_absolute_url()
-    response = client.get(topic, {"page": digit})
-    assert response.status_code == 404
+    first = client.get(topic, {"page": digit})
+    assert first.status_code == 200
+    second = client.get(topic, {"page": "1"})
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    assert len(stored_page_keys) == 1 and all(key.isascii() for key in stored_page_keys)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+def test_a_page_number_that_is_no_number_is_refused_not_stored(client, value, stored_page_keys):
+    topic = factories.published_article().topic.get_absolute_url()
+    assert client.get(topic, {"page": value}).status_code == 404
     assert not stored_page_keys
-    assert client.get(topic, {"page": "1"}).status_code == 200
 
 
 @pytest.mark.django_db
