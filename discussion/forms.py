@@ -39,10 +39,7 @@ class CommentForm(BoundedEchoMixin, HoneypotMixin, forms.ModelForm):
             },
             "body": {
                 "required": "Write your comment.",
-                "max_length": (
-                    f"Your comment can be at most {Comment.BODY_MAX:,} characters (it has "
-                    f"%(show_value)d); the box below keeps its first {Comment.BODY_MAX:,}."
-                ),
+                "max_length": f"Your comment can be at most {Comment.BODY_MAX:,} characters (it has %(show_value)d).",
             },
         }
 
