@@ -32,7 +32,7 @@ from django.utils import timezone
 from mesoguide.origin import site_origin
 from mesoguide.pagecache import KeptPart, kept_together_like_pages, page_group
 from mesoguide.release import release
-from readership.counting import buffer_key, buffered_views, stored_views
+from readership.counting import buffer_key, buffered_views, shown_view_count, stored_views
 
 from .models import Article, Revision
 
@@ -127,7 +127,7 @@ def reader_context(request, slug, article_id, revision_id, stored):
     return {
         "parts": {**kept[article_key], **kept[site_key]},
         "preview": False,
-        "views": f"{views:,}",
+        "views": shown_view_count(views),
     }
 
 

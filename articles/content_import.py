@@ -36,6 +36,9 @@ DOCUMENT_FIELDS = {
 }
 PERSON_FIELDS = {"required": {"name", "slug"}, "optional": {"role", "credentials"}}
 TOPIC_FIELDS = {"required": {"slug", "title"}, "optional": {"description"}}
+# Fields that hold a whole number, and the largest the database column takes.
+WHOLE_NUMBERS = {"order": 2_147_483_647, "review_interval_months": 120}
+DATES = {"published", "updated"}
 
 
 class ContentError(Exception):
@@ -138,7 +141,7 @@ def _read(path, kind):
     source.data = _load_yaml(source, front, first_line=2)
     if not isinstance(source.data, dict):
         raise ContentError(source.path, 2, "front matter must be 'key: value' lines")
-    for offset, line in enumerate(front.splitlines()):
+    for offset, line in enumerate(front.split("\n")):  # lines as YAML counts them
         match = KEY_LINE.match(line)
         if match:
             source.key_lines.setdefault(match.group(1), offset + 2)
@@ -174,6 +177,10 @@ def _load_yaml(source, text, first_line):
         raise ContentError(source.path, line, message) from error
     except yaml.YAMLError as error:
         raise ContentError(source.path, first_line, f"invalid YAML: {error}") from error
+    except ValueError as error:  # a date YAML reads but the calendar lacks: 2026-02-30
+        raise ContentError(source.path, first_line, f"invalid date: {error}") from error
+    except RecursionError:
+        raise ContentError(source.path, first_line, "invalid YAML: nested too deeply") from None
 
 
 # --- Checking --------------------------------------------------------------------------
@@ -181,9 +188,26 @@ def _load_yaml(source, text, first_line):
 
 def _check_fields(source, data, spec, line=None):
     for key, value in data.items():
-        if isinstance(value, str) and first_unstorable(value):
+        where = line or source.line_of(key)
+        if key in WHOLE_NUMBERS:
+            if type(value) is not int or not 0 <= value <= WHOLE_NUMBERS[key]:
+                raise ContentError(
+                    source.path,
+                    where,
+                    f"'{key}' must be a whole number from 0 to {WHOLE_NUMBERS[key]:,}",
+                )
+        elif key in DATES:
+            continue  # checked by _as_datetime
+        elif value is not None and not isinstance(value, str):
+            # YAML reads [a, b], {a: 1}, dates, numbers and true as other things than text.
+            raise ContentError(
+                source.path,
+                where,
+                f"'{key}' must be text (put it in quotes if YAML reads it otherwise)",
+            )
+        elif value is not None and first_unstorable(value):
             # Written as an escape ("\x0b") in a quoted YAML value.
-            _refuse_unstorable(source.path, value, line or source.line_of(key), f"'{key}'")
+            _refuse_unstorable(source.path, value, where, f"'{key}'")
     keys = set(data)
     for missing in sorted(spec["required"] - keys):
         raise ContentError(source.path, line or 1, f"missing required field '{missing}'")
@@ -227,9 +251,6 @@ def _check_document(source, known_topics, known_people):
         raise source.error("topic", f"unknown topic '{data['topic']}'")
     if data.get("author") is not None and data["author"] not in known_people:
         raise source.error("author", f"unknown author '{data['author']}'")
-    for key in ("order", "review_interval_months"):
-        if key in data and (not isinstance(data[key], int) or data[key] < 0):
-            raise source.error(key, f"'{key}' must be a whole number")
     published, updated = _as_datetime(source, "published"), _as_datetime(source, "updated")
     if published and updated and updated < published:
         raise source.error("updated", "'updated' is before 'published'")

@@ -20,7 +20,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from mesoguide.characters import is_invisible, without_bidi_controls, without_unstorable
+from mesoguide.characters import is_invisible, without_unstorable
 from mesoguide.time_limit import ChildFailed, TimeLimitExceeded, call_with_time_limit
 
 from .readability import word_count as prose_word_count
@@ -45,16 +45,21 @@ WORDS_PER_MINUTE = 200
 # Bounds on what one text may cost to render (admin save and preview, import).
 MAX_MARKDOWN_CHARS = 300_000
 MAX_NESTING = 12  # levels of lists and quotes; far past any article, far below Python's stack
+MAX_HTML_CHARS = 1_500_000  # a small text can expand ~360-fold (reference links)
 RENDER_SECONDS = 1.5  # of processor time: accepted text renders in under 2 s here
+
+
+# The only elements that keep an id (headings below the page's h1, footnotes).
+ID_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "li", "sup"})
 
 
 def _allowed_attribute(tag, name, value):
     if name == "id":
-        return tag in {"h2", "h3", "h4", "h5", "h6", "li", "sup"} and bool(SAFE_ID.match(value))
+        return tag in ID_TAGS and bool(SAFE_ID.match(value))
     if name == "class":
         return tag in {"a", "div"} and value in ALLOWED_CLASSES
     if tag == "a":
-        return name in {"href", "title", "rel"}
+        return name in {"href", "title", "rel", "aria-label"}
     if tag in {"th", "td"}:
         return name == "align" and value in {"left", "right", "center"}
     if tag == "ol":
@@ -176,14 +181,31 @@ class _Footnotes(FootnoteExtension):
 
 class _InPageLinksResolve(Treeprocessor):
     """Last step: an in-page link whose target is not in the text loses its href
-    ("#top" stays: browsers take it to the top of any page)."""
+    ("#top" stays: browsers take it to the top of any page); a footnote's links
+    back to its citations get names a screen reader can tell apart."""
 
     def run(self, root):
-        ids = {el.get("id") for el in root.iter() if el.get("id")} | {"top"}
+        self._name_backlinks(root)
+        ids = {el.get("id") for el in root.iter() if el.tag in ID_TAGS and el.get("id")}
+        ids.add("top")
         for link in root.iter("a"):
             href = link.get("href", "")
             if href.startswith("#") and href[1:] not in ids:
                 del link.attrib["href"]
+
+    @staticmethod
+    def _name_backlinks(root):
+        # "Back to citation 2 of source 3" and a compact ↩, ↩2, ↩3, instead of a
+        # row of identical ↩ all named "Back to the text of note 3".
+        for source, note in enumerate(root.iterfind(".//div[@class='footnote']/ol/li"), 1):
+            backlinks = [a for a in note.iter("a") if a.get("class") == "footnote-backref"]
+            for citation, link in enumerate(backlinks, 1):
+                name = f"Back to citation {citation} of source {source}"
+                if len(backlinks) == 1:
+                    name = f"Back to where source {source} is cited"
+                link.set("aria-label", name)
+                link.set("title", name)
+                link.text = "\u21a9" if citation == 1 else f"\u21a9{citation}"
 
 
 class _SafeAnchors(Extension):
@@ -210,7 +232,7 @@ class Rendered:
     reading_minutes: int
 
 
-_NESTING_MARKER = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*")
+_NESTING_MARKER = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t])|\d+[.)](?=[ \t]))[ \t]*")
 
 
 def _nesting(line):
@@ -234,7 +256,8 @@ def check_limits(text):
             f"The text is {len(text):,} characters long; the limit is {MAX_MARKDOWN_CHARS:,}. "
             "Split it into two articles."
         )
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines as Markdown counts them: split at "\n" only (not at U+2028 and the like).
+    for number, line in enumerate(text.split("\n"), 1):
         if _nesting(line) > MAX_NESTING:
             raise MarkdownRefused(
                 f"Lists or quotes are nested more than {MAX_NESTING} levels deep on line "
@@ -305,6 +328,11 @@ def _render(text):
     )
     html = sanitize_html(md.convert(text))
     toc_html = sanitize_html(md.toc) if md.toc_tokens else ""
+    if len(html) + len(toc_html) > MAX_HTML_CHARS:
+        raise MarkdownRefused(
+            f"The text expands to {len(html) + len(toc_html):,} characters of HTML; the limit "
+            f"is {MAX_HTML_CHARS:,}. Repeated reference links cause this: shorten the text."
+        )
     words = prose_word_count(text)
     return Rendered(
         html=html,
@@ -371,10 +399,12 @@ def render_comment(text):
     """A reader's plain text as safe HTML: escaped, paragraphs kept, web addresses linked.
 
     Only addresses typed with http://, https:// or www. become links, each exactly as
-    typed: brackets, quotes and the full stop around it stay outside. Control
-    and bidirectional characters are dropped (mesoguide/characters.py).
+    typed: brackets, quotes and the full stop around it stay outside; one with an
+    invisible or bidirectional character in it or touching it stays text.
+    Control characters are dropped (mesoguide/characters.py); the rest of the
+    reader's text is kept exactly, right-to-left marks included.
     """
-    text = without_bidi_controls(without_unstorable(text or "")).strip()
+    text = without_unstorable(text or "").strip()
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     html = "".join(
         "<p>" + "<br>".join(_linked_line(line) for line in p.splitlines()) + "</p>"

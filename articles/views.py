@@ -9,6 +9,7 @@ of each topic, topic and person pages are paginated.
 
 from itertools import groupby
 
+from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -136,6 +137,9 @@ def article_detail(request, slug):
         context = reader_context(request, slug, article_id, revision_id, stored_views)
         response = render(request, "articles/article.html", context)
         response.article_id = article_id  # a page-cache hit still counts the view
+        # The page shows the count: kept (by the page cache, and so a CDN) no longer
+        # than the count may lag behind.
+        response.page_cache_seconds = settings.VIEW_COUNT_MAX_LAG_SECONDS
         return response
     if not can_preview(request.user):
         raise Http404("No published article here.")

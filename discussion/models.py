@@ -6,7 +6,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from articles.rendering import render_comment
-from mesoguide.characters import validate_storable
+from mesoguide.characters import validate_storable, validate_visible_address
 
 # Sent with `article_ids` after comments change status in bulk (the admin's
 # approve and reject actions), which sends no post_save; cached article pages
@@ -33,7 +33,9 @@ class Comment(models.Model):
         "articles.Article", on_delete=models.CASCADE, related_name="comments"
     )
     name = models.CharField(max_length=NAME_MAX, validators=[validate_storable])
-    email = models.EmailField(blank=True, help_text="Never shown to readers.")
+    email = models.EmailField(
+        blank=True, help_text="Never shown to readers.", validators=[validate_visible_address]
+    )
     body = models.TextField(max_length=BODY_MAX, validators=[validate_storable])
     body_html = models.TextField(editable=False)
     status = models.CharField(

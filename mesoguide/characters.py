@@ -6,14 +6,15 @@
   a feed for every reader. Editors' text holding one is refused, naming the
   character and where it is (`validate_storable`, `first_unstorable`): it is
   reviewed text, and nobody should change it silently. Readers' text (comments,
-  search queries) has them removed (`without_unstorable`). Exits that must stay
-  valid whatever was stored before (feeds) remove them too.
-- **Bidirectional controls** (U+202A-U+202E, U+2066-U+2069): they can make text
-  read differently from what it holds ("Trojan source"). Removed from readers'
-  comments (`without_bidi_controls`); never part of a link.
-- **Invisible** (format and control characters, e.g. a zero-width space): kept in
-  prose, where some scripts need them, but a web address holding or touching one is
-  not linked (`is_invisible`), so a link is always exactly what a reader can see.
+  search queries, URL parameters) has them removed (`without_unstorable`): a
+  reader can't see them to delete them. Exits that must stay valid whatever was
+  stored before (feeds) remove them too.
+- **Invisible** (format characters such as a zero-width space, and the
+  bidirectional overrides and isolates, U+202A-U+202E and U+2066-U+2069, which
+  can make text read differently from what it holds): kept in prose, where
+  scripts and right-to-left writers need them, but a web address holding or
+  touching one is never linked (`is_invisible`), so a link always goes where it
+  reads.
 """
 
 import re
@@ -26,7 +27,6 @@ _NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
 )
 UNSTORABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CONTROL_NAMES = {
     "\x00": "null",
     "\x08": "backspace",
@@ -89,11 +89,37 @@ def without_unstorable(text):
     return UNSTORABLE.sub("", text or "")
 
 
-def without_bidi_controls(text):
-    """`text` with the bidirectional embedding, override and isolate controls removed."""
-    return BIDI_CONTROLS.sub("", text or "")
+# Unicode's default-ignorable code points that are not format characters: they
+# show nothing either (Hangul fillers, the grapheme joiner, variation selectors).
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]"
+)
 
 
 def is_invisible(char):
-    """True for characters that show nothing but change what text holds (Cc, Cf, Zl, Zp)."""
-    return unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"}
+    """True for characters that show nothing but change what text holds: control and
+    format characters (zero-width space, bidirectional controls ...), line and
+    paragraph separators, and the other default-ignorable code points."""
+    return unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"} or bool(
+        _IGNORABLE.match(char)
+    )
+
+
+@deconstructible
+class VisibleAddressValidator:
+    """Django validator for e-mail addresses: refuses invisible characters, which
+    mail software drops or keeps unpredictably, so the mail would go elsewhere."""
+
+    def __call__(self, value):
+        if any(is_invisible(char) for char in str(value)):
+            raise ValidationError(
+                "Enter an email address like name@example.com (this one holds an invisible "
+                "character).",
+                code="invalid",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, VisibleAddressValidator)
+
+
+validate_visible_address = VisibleAddressValidator()

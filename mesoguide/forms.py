@@ -2,17 +2,17 @@
 
 from django import forms
 
-from .characters import without_bidi_controls, without_unstorable
+from .characters import without_unstorable
 
 
 class ReaderTextField(forms.CharField):
-    """Text a reader types: control and bidirectional characters are dropped before
-    anything else looks at it. Readers can't see what a paste carried, so a
-    refusal would only puzzle them (mesoguide/characters.py)."""
+    """Text a reader types: control characters (NUL ...) are dropped before anything
+    else looks at it. Readers can't see what a paste carried, so a refusal would
+    only puzzle them (mesoguide/characters.py)."""
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = without_bidi_controls(without_unstorable(value))
+            value = without_unstorable(value)
         return super().to_python(value)
 
 

@@ -418,7 +418,11 @@ def _entry(response, versions):
     ):
         return None
     body = response.content
-    lifetime, stale_on_day = _lifetime()
+    # A page may ask to be kept for less (one showing a live figure, say).
+    wanted = getattr(response, "page_cache_seconds", None)
+    lifetime, stale_on_day = _lifetime(
+        None if wanted is None else min(wanted, settings.PAGE_CACHE_SECONDS)
+    )
     if lifetime <= 0:
         return None
     return {

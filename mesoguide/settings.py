@@ -308,6 +308,10 @@ VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=50)
 VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=60)
 # Each process adds its counted visits to the shared counter at most this often.
 VIEW_COUNT_PUSH_SECONDS = env.float("VIEW_COUNT_PUSH_SECONDS", default=0 if DEBUG else 1)
+# Readers see an article's count once it means something, and never more than this
+# many seconds behind: pages showing it leave the page cache (and a CDN) that soon.
+VIEW_COUNT_SHOWN_FROM = env.int("VIEW_COUNT_SHOWN_FROM", default=100)
+VIEW_COUNT_MAX_LAG_SECONDS = env.int("VIEW_COUNT_MAX_LAG_SECONDS", default=300)
 
 # --- Logging ----------------------------------------------------------------------
 # To standard output. gunicorn writes the one line per request (gunicorn.conf.py);

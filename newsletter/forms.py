@@ -1,5 +1,6 @@
 from django import forms
 
+from mesoguide.characters import validate_visible_address
 from mesoguide.forms import BoundedEchoMixin, HoneypotMixin
 
 from .addresses import stored_address
@@ -9,6 +10,7 @@ class SignupForm(BoundedEchoMixin, HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label="Your email",
         max_length=254,
+        validators=[validate_visible_address],
         help_text="We first send a link to confirm it is yours. Every newsletter has a one-click unsubscribe link.",
         error_messages={
             "required": "Enter your email address.",

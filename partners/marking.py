@@ -58,8 +58,14 @@ def mark_paid_links(html, partners):
     if not paid:
         return html
     parents = {child: parent for parent in root.iter() for child in parent}
-    for number, (link, _partner) in enumerate(paid, start=1):
-        _mark(link, parents[link], f"paid-link-label:{number}")
+    labels = {
+        link: _mark(link, f"paid-link-label:{number}") for number, (link, _) in enumerate(paid, 1)
+    }
+    for parent in {parents[link] for link in labels}:
+        # Rebuilt once per parent: inserting label by label cost time quadratic in links.
+        parent[:] = [
+            node for child in parent for node in (child, labels.get(child)) if node is not None
+        ]
     first_link = paid[0][0]
     partners_on_page = []
     for _link, partner in paid:
@@ -69,14 +75,15 @@ def mark_paid_links(html, partners):
     return _serialize(root)
 
 
-def _mark(link, parent, label_id):
+def _mark(link, label_id):
+    """Mark `link` as paid; returns the label to place right after it."""
     rel = [value for value in link.get("rel", "").split() if value not in _SPONSORED_REL]
     link.set("rel", " ".join(_SPONSORED_REL + rel))
     link.set("aria-describedby", label_id)
     label = ElementTree.Element("span", {"class": LABEL_CLASS, "id": label_id})
     label.text = LABEL_TEXT
     label.tail, link.tail = link.tail, " "
-    parent.insert(list(parent).index(link) + 1, label)
+    return label
 
 
 def _note_position(link, parents):

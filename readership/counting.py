@@ -294,6 +294,12 @@ def view_count(article):
     return sum(stored_views(article.pk)[:1]) + buffered_views(article.pk)
 
 
+def shown_view_count(views):
+    """The count as readers see it ("4,336"), or "" while it is too small to mean
+    anything (below VIEW_COUNT_SHOWN_FROM)."""
+    return f"{views:,}" if views >= settings.VIEW_COUNT_SHOWN_FROM else ""
+
+
 def stored_views(article_id):
     """The count in the database, as a one-value queryset (usable as a subquery)."""
     return ArticleViewCount.objects.filter(article_id=article_id).values_list("count", flat=True)

@@ -84,8 +84,8 @@ def test_an_unpublished_article_is_gone_at_once_though_its_parts_are_kept(client
 def test_the_view_count_is_fresh_on_every_rebuild(guide):
     ArticleViewCount.objects.create(article=guide, count=1999)
     reader = Client(HTTP_USER_AGENT=BROWSER)
-    assert "Views: 2,000" in page(reader, guide)
-    assert "Views: 2,001" in page(reader, guide)
+    assert "2,000 views" in page(reader, guide)
+    assert "2,001 views" in page(reader, guide)
 
 
 def test_parts_built_for_one_host_name_are_not_served_to_another(settings, guide):
@@ -102,7 +102,7 @@ def test_an_editors_preview_shows_the_draft_without_reader_parts(client, guide, 
     client.force_login(editor)
     html = page(client, guide, data={"preview": ""})
     assert "Draft title" in html and "What mesotherapy is" not in html
-    for reader_part in ('id="comments"', 'class="article-aside"', "Views:", 'class="share"'):
+    for reader_part in ('id="comments"', 'class="article-aside"', " views ·", 'class="share"'):
         assert reader_part not in html, reader_part
     client.logout()
     assert "What mesotherapy is" in page(client, guide)

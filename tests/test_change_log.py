@@ -26,7 +26,10 @@ def test_change_log_lists_published_revisions_newest_first(client, guide):
     )
     assert third < second < first
     assert html.count('class="change-kind material"') == 1
-    assert html.count('class="change-kind minor"') == 2
+    assert html.count('class="change-kind minor"') == 1
+    assert html.count('class="change-kind first"') == 1
+    kind_of_first = html[html.rindex('class="change-kind', 0, first) : first]
+    assert "First publication" in kind_of_first and "Minor change" not in kind_of_first
     assert "the version you see now" in html[third - 400 : third]
 
 

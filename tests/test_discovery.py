@@ -79,7 +79,11 @@ def test_share_links_are_plain_links_without_third_party_scripts(client, guide):
     ):
         assert network in share
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
-    assert scripts == ["/static/js/form-token.js", "/static/js/copy-link.js"]
+    assert scripts == [
+        "/static/js/form-token.js",
+        "/static/js/contents.js",
+        "/static/js/copy-link.js",
+    ]
     assert "<script>" not in html and " onclick" not in html and "style=" not in html
 
 

@@ -118,7 +118,7 @@ def test_every_text_field_of_our_models_refuses_unstorable_characters():
     assert missing == []
 
 
-def test_a_reader_comment_is_stored_without_control_or_bidirectional_characters(client, guide):
+def test_a_reader_comment_is_stored_without_control_characters_and_otherwise_exact(client, guide):
     data = {
         "name": "Ann\x00\x0b",
         "email": "",
@@ -129,7 +129,7 @@ def test_a_reader_comment_is_stored_without_control_or_bidirectional_characters(
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert comment.name == "Ann"
-    assert comment.body == "Good read, thanks."
+    assert comment.body == "Good read\u202e, thanks."  # right-to-left marks are the reader's
 
 
 @pytest.mark.parametrize(
@@ -235,3 +235,82 @@ def test_a_newsletter_issue_with_hostile_text_is_refused_before_any_mail(
 def test_the_admins_search_and_filters_answer_control_characters(client, editor, url):
     client.force_login(editor)
     assert client.get(url).status_code < 500
+
+
+@pytest.mark.parametrize(
+    "front, line, message",
+    [
+        ("status: [draft]", 7, "'status' must be text"),
+        ("topic: [how-it-works]", 5, "'topic' must be text"),
+        ("author: {a: 1}", 6, "'author' must be text"),
+        ("title: 2026-02-03", 2, "'title' must be text"),
+        ("title: [a, b]", 2, "'title' must be text"),
+        ('title: ["a\\0b"]', 2, "'title' must be text"),
+        ("title: !!binary AAsA", 2, "'title' must be text"),
+        ("order: true", 10, "'order' must be a whole number"),
+        ("order: 99999999999999999999999", 10, "'order' must be a whole number"),
+        ("review_interval_months: 100000", 11, "'review_interval_months' must be a whole number"),
+        ("published: 2026-13-45", 2, "invalid date"),
+        ("title: 2026-02-30", 2, "invalid date"),
+        ("title: " + "[" * 5000 + "]" * 5000, 2, "invalid YAML"),
+    ],
+)
+def test_import_refuses_front_matter_of_the_wrong_kind_naming_the_line(
+    tmp_path, front, line, message
+):
+    from django.core.management import CommandError
+
+    from tests.test_import import run_import, write
+
+    key = front.split(":", 1)[0]
+    lines = {
+        "title": "title: Fine",
+        "slug": "slug: fine",
+        "summary": "summary: A summary.",
+        "topic": "topic: how-it-works",
+        "author": "author: editorial-team",
+        "status": "status: draft",
+        "published": "published: 2026-01-10",
+        "updated": "updated: 2026-02-01",
+        "order": "order: 1",
+        "review_interval_months": "review_interval_months: 12",
+    }
+    lines[key] = front
+    write(tmp_path, "topics.yaml", "- slug: how-it-works\n  title: How it works\n")
+    write(tmp_path, "people/e.md", "---\nname: Team\nslug: editorial-team\n---\nBio.\n")
+    write(tmp_path, "articles/x.md", "---\n" + "\n".join(lines.values()) + "\n---\nBody.\n")
+    with pytest.raises(CommandError) as error:
+        run_import(tmp_path)
+    assert f"x.md:{line}: " in str(error.value) and message in str(error.value)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "email",
+    ['"a\x7fb"@example.com', '"\x0b"@example.com', "a@exa\u200bmple.com", "a\u3164@e.org"],
+)
+def test_email_addresses_with_invisible_characters_are_refused(client, guide, email):
+    from newsletter.models import Subscriber
+
+    response = client.post(reverse("newsletter:subscribe"), {"email": email, "website": ""})
+    assert response.status_code == 400 and "Enter an email address" in response.content.decode()
+    comment = {"name": "Ann", "email": email, "body": "Hello.", "website": ""}
+    response = client.post(reverse("discussion:post", args=[guide.slug]), comment)
+    assert response.status_code == 400
+    assert not Subscriber.objects.exists() and not Comment.objects.exists()
+
+
+def test_a_newsletter_subject_with_a_carriage_return_is_refused(tmp_path, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.SITE_URL = "https://mesoguide.example"
+    issue = tmp_path / "issue.md"
+    issue.write_text("Text.", encoding="utf-8")
+    with pytest.raises(CommandError, match="one line only"):
+        call_command("send_newsletter", str(issue), subject="News\rBcc: x@evil.example")
+
+
+def test_a_commenters_right_to_left_name_is_isolated_from_the_date(client, guide):
+    Comment.objects.create(article=guide, name="Ann\u202e", body="Hi.", status="approved")
+    html = client.get(guide.get_absolute_url()).content.decode()
+    assert '<bdi class="comment-author">Ann\u202e</bdi>' in html

@@ -6,6 +6,9 @@ import time
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles import rendering
 from articles.rendering import MAX_MARKDOWN_CHARS, MAX_NESTING, MarkdownRefused, render_markdown
@@ -136,3 +139,56 @@ def test_import_names_file_and_line_and_writes_nothing(
         assert "bad.md:14: " in str(error.value)
     assert "Traceback" not in str(error.value)
     assert snapshot() == before
+
+
+_markdownish = st.text(st.sampled_from(list("[]^()*_`>#-+!:|\\ \n1.a日\u200b\x0b")), max_size=400)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=300), _markdownish))
+def test_any_text_renders_or_is_refused_with_a_reason(text):
+    try:
+        rendered = render_markdown(text)
+    except MarkdownRefused as refused:
+        assert refused.message
+    else:
+        assert isinstance(rendered.html, str)
+
+
+def test_a_render_child_killed_while_idle_is_replaced():
+    import os
+    import signal
+
+    from mesoguide import time_limit
+
+    render_markdown("First.")
+    for worker in list(time_limit._pool._pool_manager.worker_manager.workers.values()):
+        os.kill(worker.pid, signal.SIGKILL)
+    time.sleep(0.3)
+    assert "<p>After.</p>" in render_markdown("After.").html
+    assert "<p>Again.</p>" in render_markdown("Again.").html
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("Intro.\n\n" + "1234567890. " * 100 + "a", 3),  # list numbers of any length
+        ("x\u2028y\u2028z\n\n" + "* " * 20 + "a", 3),  # U+2028 is not a Markdown line break
+    ],
+)
+def test_nesting_is_found_however_the_markers_are_written(text, line):
+    with pytest.raises(MarkdownRefused) as refused:
+        render_markdown(text)
+    assert refused.value.line == line
+
+
+def test_a_small_text_that_would_expand_into_megabytes_of_html_is_refused():
+    text = f"[a]: https://example.org/{'x' * 1000}\n\n" + "[a] " * 3500  # 15 KB
+    with pytest.raises(MarkdownRefused, match="characters of HTML"):
+        render_markdown(text)
+
+
+def test_a_link_to_a_heading_the_page_does_not_keep_goes_nowhere():
+    # The page has its own h1, so a "# Title" in the text is shown as plain text.
+    for text in ["# Title\n\n[go](#title)", "Title\n=====\n\n[go](#title)"]:
+        assert "<a>go</a>" in render_markdown(text).html

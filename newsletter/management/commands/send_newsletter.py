@@ -34,8 +34,10 @@ class Command(BaseCommand):
             raise CommandError(f"{markdown_file}:{line}: not valid UTF-8 text") from error
         if not subject.strip() or not text.strip():
             raise CommandError("The subject and the Markdown file must not be empty.")
-        if unstorable_message(subject) or "\n" in subject:
-            raise CommandError(f"--subject: {unstorable_message(subject) or 'one line only'}")
+        if len(subject.splitlines()) > 1:  # also stops header injection through \r
+            raise CommandError("--subject: one line only (it holds a line break)")
+        if unstorable_message(subject):
+            raise CommandError(f"--subject: {unstorable_message(subject)}")
         if found := first_unstorable(text):
             line = text.count("\n", 0, found[0]) + 1
             raise CommandError(f"{markdown_file}:{line}: {unstorable_message(text)}")
