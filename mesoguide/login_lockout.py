@@ -12,7 +12,6 @@ import logging
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -25,13 +24,14 @@ logger = logging.getLogger(__name__)
 
 @receiver(user_locked_out, dispatch_uid="mesoguide-tell-the-locked-out-editor")
 def tell_the_editor(sender, request=None, username=None, ip_address=None, **kwargs):
+    # Once per lock-out: while it lasts, axes reports every further attempt again,
+    # with one failure more each time; the failure that reached the limit is told.
+    if getattr(request, "axes_failures_since_start", None) != settings.AXES_FAILURE_LIMIT:
+        return
     user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
     if user is None or not user.email:
         return
     hours = settings.AXES_COOLOFF_TIME
-    # Once per lock-out: while it lasts, every further attempt reports it again.
-    if not cache.add(f"lockout-mailed:{user.pk}", 1, timeout=int(hours * 3600)):
-        return
     context = {
         "user": user,
         "site_name": settings.SITE_NAME,
