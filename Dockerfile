@@ -22,7 +22,7 @@ COPY . .
 # need values to load, none of them real: nothing here is kept or connected to.
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 CACHE_URL=filecache:///tmp/build-cache \
-    EMAIL_URL=consolemail:// \
+    EMAIL_URL=consolemail:// SITE_URL=https://localhost \
     python manage.py collectstatic --no-input -v 0 \
  && rm -rf /tmp/build-cache \
  && useradd --create-home --uid 10001 mesoguide \

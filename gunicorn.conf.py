@@ -38,9 +38,11 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # No run-time control socket: workers are managed by signals and restarts.
 control_socket_disable = True
-# Proxies allowed to set X-Forwarded-Proto for gunicorn itself; Django decides
-# HTTPS from SECURE_PROXY_SSL_HEADER.
+# The proxies allowed to say a request came over HTTPS, and how: X-Forwarded-Proto
+# with exactly "https", nothing else (gunicorn would also take X-Forwarded-Ssl
+# and X-Forwarded-Protocol). Django checks the same (mesoguide/client_ip.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 
 
 def when_ready(server):

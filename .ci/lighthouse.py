@@ -44,6 +44,7 @@ def site_environment(workdir):
         # gunicorn's workers and needs no Redis.
         "CACHE_URL": f"filecache://{workdir}/cache",
         "EMAIL_URL": "consolemail://",
+        "SITE_URL": f"http://127.0.0.1:{PORT}",
         # Served over plain HTTP on 127.0.0.1, with no TLS proxy in front.
         "SECURE_SSL_REDIRECT": "off",
         "LOG_LEVEL": "WARNING",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from mesoguide.characters import without_unstorable
+from mesoguide.origin import absolute_url
 
 from .models import Article
 
@@ -39,16 +40,25 @@ class XmlSafeAtomFeed(_XmlSafe, Atom1Feed):
     pass
 
 
+def _on_site(path):
+    # Django's feeds put the request's host before relative links; SITE_URL
+    # (required in production) is the only host links may name.
+    return absolute_url(path) if settings.SITE_URL else path
+
+
 class LatestArticlesFeed(Feed):
     feed_type = XmlSafeRssFeed
     title = f"{settings.SITE_NAME}: new and updated articles"
     description = "New and updated articles of the evidence-led guide to mesotherapy for cellulite."
 
     def link(self):
-        return reverse("home")
+        return _on_site(reverse("home"))
 
     def feed_url(self):
-        return reverse("feed_rss")
+        return _on_site(reverse("feed_rss"))
+
+    def item_link(self, item):
+        return _on_site(item.get_absolute_url())
 
     def items(self):
         return (
@@ -82,4 +92,4 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     subtitle = LatestArticlesFeed.description
 
     def feed_url(self):
-        return reverse("feed_atom")
+        return _on_site(reverse("feed_atom"))

@@ -93,6 +93,7 @@ def site_environment(workdir):
         # Keys of this run only: nothing else in that Redis database is touched.
         "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
         "EMAIL_URL": "consolemail://",
+        "SITE_URL": "https://localhost",
         "SECURE_PROXY_SSL_HEADER": PROXY_HEADER,
         "HOST": "127.0.0.1",
         "GUNICORN_ACCESS_LOG": str(workdir / "access.log"),

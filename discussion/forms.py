@@ -1,6 +1,6 @@
 from django import forms
 
-from mesoguide.forms import HoneypotMixin, ReaderTextField
+from mesoguide.forms import BoundedEchoMixin, HoneypotMixin, ReaderTextField
 from mesoguide.ratelimit import RateLimit
 
 from .models import Comment
@@ -9,7 +9,7 @@ from .models import Comment
 COMMENT_RATE_LIMIT = RateLimit("comment", limit=5, per_seconds=600)
 
 
-class CommentForm(HoneypotMixin, forms.ModelForm):
+class CommentForm(BoundedEchoMixin, HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["name", "email", "body"]

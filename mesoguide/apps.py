@@ -9,4 +9,4 @@ class MesoGuideConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers that refresh cached pages when content changes.
-        from . import cache_invalidation  # noqa: F401
+        from . import cache_invalidation, login_lockout  # noqa: F401

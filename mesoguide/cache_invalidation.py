@@ -38,6 +38,7 @@ from articles.models import Article, Kind, Person, Revision, Status, Topic
 
 from . import footer
 from .pagecache import EVERY_PAGE, page_group, refresh, refresh_everything
+from .redis_cache import cache_returned
 
 # Article fields that change nothing a reader sees.
 _EDITORIAL_ONLY_FIELDS = {
@@ -240,6 +241,19 @@ def _connect_partner_registry():
     registry_changed.connect(_partners_changed, dispatch_uid="pagecache-partners")
     for signal in (post_save, post_delete):
         signal.connect(_partners_changed, sender=AffiliatePartner, dispatch_uid="pagecache-partner")
+
+
+@receiver(cache_returned, dispatch_uid="pagecache-cache-returned")
+def _cache_returned(sender, **kwargs):
+    # Refreshes and forgettings dropped while the cache was away may have left
+    # stale pages and parts in it.
+    refresh_everything()
+    footer.forget()
+    try:
+        from partners.registry import forget as forget_partner_register
+    except ImportError:
+        return
+    forget_partner_register()
 
 
 def _partners_changed(sender, raw=False, **kwargs):

@@ -16,6 +16,31 @@ class ReaderTextField(forms.CharField):
         return super().to_python(value)
 
 
+# A refused field comes back whole up to ten times its limit (a paste a little
+# too long, to shorten), cut there beyond; a field without a limit, 1,000.
+ECHO_LIMIT_FACTOR = 10
+ECHO_MAX_CHARACTERS = 1000
+
+
+class _BoundedEcho(forms.BoundField):
+    def value(self):
+        value = super().value()
+        max_length = getattr(self.field, "max_length", None)
+        limit = max_length * ECHO_LIMIT_FACTOR if max_length else ECHO_MAX_CHARACTERS
+        if isinstance(value, str) and len(value) > limit:
+            return value[:limit]
+        return value
+
+
+class BoundedEchoMixin:
+    """A refused form comes back filled in, but bounded: a comment a little too
+    long comes back whole, to be shortened, while a 1 MB one is refused (the
+    error says how long it was) and sent back as its first 30,000 characters;
+    the page never repeats a huge body to whoever sent it."""
+
+    bound_field_class = _BoundedEcho
+
+
 class HoneypotMixin:
     """Adds a field people never see (hidden by the stylesheet) but form-filling bots do.
 

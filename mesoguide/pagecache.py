@@ -28,8 +28,9 @@ the token, to be confirmed (form_tokens.py). Every cached page is the same for
 everyone: it is served `public` with s-maxage, for a CDN to keep
 CDN_CACHE_SECONDS, and a hit does no per-visitor work.
 
-Never cached: logged-in visitors (anyone with a session cookie) and visitors
-with pending messages, who neither read nor fill the cache; previews; pages
+Never cached: logged-in visitors (a session cookie naming a session) and
+visitors with pending messages (signed by the site), who neither read nor fill
+the cache; a made-up cookie of either name gets the cached page; previews; pages
 other than 200; responses that set cookies or say private/no-store.
 """
 
@@ -45,13 +46,15 @@ from functools import cache as memoize
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
+from .origin import canonical_host
 from .release import release
 
 logger = logging.getLogger(__name__)
@@ -63,8 +66,6 @@ _page_versions_read_at = contextvars.ContextVar("page_versions_read_at", default
 # the key: a deploy never serves the previous release's pages.
 _PAGE_PREFIX = "page:v4:"
 _VERSION_PREFIX = "page-version:"
-# Cookies that mean the page may be personal: a login session, pending messages.
-_PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # Stored pages are also compressed once, for clients that accept gzip (a quarter
 # of the bytes). They hold nothing secret or personal, no CSRF token, so
 # compression can't leak one (BREACH).
@@ -117,9 +118,9 @@ class PageCacheMiddleware:
         if page is None or not settings.PAGE_CACHE_SECONDS:
             return self.get_response(request)
         spec, slug = page
-        key = _page_key(request, spec.query_params)
-        if key is None or _is_personal(request):
+        if _is_personal(request):
             return _private(self.get_response(request))
+        key = _page_key(request, spec.query_params)
         entry = _local_copies.get(key)
         if entry is not None and _is_fresh(entry):
             _record_view(request, entry)
@@ -343,24 +344,52 @@ def _resolve_marked_page(urlconf, path):
 
 
 def _page_key(request, query_params):
-    """The cache key of the requested page, or None when it must not be cached."""
-    if "preview" in request.GET:
-        return None
-    parts = []
+    """The cache key of the requested page: one per page whatever a client adds.
+
+    Only the page's own parameters count, as the number they mean in ASCII
+    digits (`?page=01` and `?page=١` are `?page=1`, and the view is given
+    that); anything else there (`?page=¹`, `?page=x`) is a 404. Any other
+    parameter (`?preview` too: an anonymous reader gets the public page) is
+    ignored. The host counts only when pages link to it (no SITE_URL: in
+    development), and then as one spelling (origin.canonical_host)."""
+    parts, canonical = [], {}
     for param in query_params:
         value = request.GET.get(param)
         if value is None:
             continue
-        if not (value.isdigit() and len(value) <= 6):
-            return None  # odd values are rendered, not stored
-        parts.append(f"{param}={value}")
-    # The host too: pages rendered for one host name link to that host.
-    page = request.get_host() + request.path + ("?" + "&".join(parts) if parts else "")
+        if not (value.isdecimal() and len(value) <= 6):
+            raise Http404(f"?{param}= takes a page number.")
+        canonical[param] = str(int(value))
+        parts.append(f"{param}={canonical[param]}")
+    if any(request.GET[param] != value for param, value in canonical.items()):
+        request.GET = request.GET.copy()
+        for param, value in canonical.items():
+            request.GET[param] = value  # replaces every value the client sent
+        request.GET._mutable = False
+    page = request.path + ("?" + "&".join(parts) if parts else "")
+    if not settings.SITE_URL:
+        page = f"{request.scheme}://{canonical_host(request)}{page}"
     return f"{_PAGE_PREFIX}{release()}:{page}"
 
 
 def _is_personal(request):
-    return any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+    """Whether the visitor may see a page of their own: they hold a session (staff
+    logged in) or messages the site signed for them. A made-up cookie of either
+    name doesn't count, or anyone could bypass the cache with one."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if session_key:
+        try:
+            if _session_store().exists(session_key):
+                return True
+        except Exception:  # the database is away: build the page (its 503)
+            return True
+    messages = request.COOKIES.get("messages")
+    return bool(messages) and CookieStorage(request)._decode(messages) is not None  # noqa: SLF001
+
+
+@memoize
+def _session_store():
+    return importlib.import_module(settings.SESSION_ENGINE).SessionStore()
 
 
 def _private(response):

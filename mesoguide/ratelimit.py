@@ -14,23 +14,24 @@ from django.core.cache import cache
 
 
 def client_ip(request):
-    # The one place that decides who "a client" is. Behind proxies,
-    # mesoguide/client_ip.py sets REMOTE_ADDR from the trusted forwarding
-    # header (NUM_PROXIES) before this runs. An IPv6 client usually holds a
-    # whole /64, so that network counts as one client.
-    address = address_or_none(request) or "unknown"
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6 and not parsed.ipv4_mapped:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return address
+    """Who "a client" is, for every per-address limit (and django-axes' records)."""
+    return address_or_none(request) or "unknown"
 
 
 def address_or_none(request):
-    """The client's address; None when there is none (django-axes stores it as an IP)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address; None when there is none (django-axes stores it as an IP).
+
+    Behind proxies, mesoguide/client_ip.py sets REMOTE_ADDR from the trusted
+    forwarding header (NUM_PROXIES) before this runs. An IPv6 client usually
+    holds a whole /64, so that network (its first address) is one client."""
+    address = request.META.get("REMOTE_ADDR") or None
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address
+    if parsed.version == 6 and not parsed.ipv4_mapped:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return address
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ secure by default: HTTPS only, HSTS, a strict Content-Security-Policy, secure
 cookies, throttled logins and public forms.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -87,6 +88,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Staff sign in through the admin; after a login whose ?next= is refused (another
+# site's address), they land on its index rather than Django's /accounts/profile/.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 AUTHENTICATION_BACKENDS = [
     # Refuses logins from a locked-out user name and address before checking passwords.
     "axes.backends.AxesStandaloneBackend",
@@ -134,8 +140,9 @@ CACHES = {
 }
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="mesoguide")
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # Django's backend, reusing its Redis client objects (mesoguide/redis_cache.py).
-    CACHES["default"]["BACKEND"] = "mesoguide.redis_cache.SharedClientRedisCache"
+    # Django's backend, reusing its Redis client objects and answering as a miss
+    # while Redis is away (mesoguide/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "mesoguide.redis_cache.FailSoftRedisCache"
     # A Redis outage must slow no request down by more than a moment.
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
@@ -185,9 +192,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MesoGuide <newsletter@lo
 # Where the guide's Markdown lives; import_content reads it.
 CONTENT_DIR = Path(env("CONTENT_DIR", default=str(BASE_DIR / "content")))
 SITE_NAME = "MesoGuide"
-# The absolute origin used in canonical links, feeds and e-mails; the request's
-# own host is used when this is empty.
-SITE_URL = env("SITE_URL", default="")
+# The absolute origin used in canonical links, feeds, sitemaps and e-mails. In
+# development the request's own host is used when this is empty; in production
+# it is required, so no link can point where a client's Host header says.
+SITE_URL = _required_in_production("SITE_URL", "").rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured("SITE_URL must be an origin like https://mesoguide.example.")
 
 # --- Security -------------------------------------------------------------------
 # Everything below is on whenever DEBUG is off; `manage.py check --deploy
@@ -199,16 +209,21 @@ def _proxy_ssl_header(value):
     if not value:
         return None
     header, _, expected = value.partition(":")
-    if not expected.strip():
+    # gunicorn trusts X-Forwarded-Proto alone too (gunicorn.conf.py).
+    if header.strip().lower() != "x-forwarded-proto" or not expected.strip():
         raise ImproperlyConfigured(
             "SECURE_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https'."
         )
-    return ("HTTP_" + header.strip().upper().replace("-", "_"), expected.strip())
+    return ("HTTP_X_FORWARDED_PROTO", expected.strip())
 
 
 # Only behind a TLS-terminating proxy that always sets (never forwards) this
-# header. Never trusted by default.
+# header. Never trusted by default; when set, trusted only from the proxies in
+# FORWARDED_ALLOW_IPS and only as one exact value (mesoguide/client_ip.py).
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env("SECURE_PROXY_SSL_HEADER", default=""))
+# The addresses of the proxies in front of the app (comma-separated addresses or
+# networks, "*" for any): the same variable gunicorn reads (gunicorn.conf.py).
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 # How many proxies (load balancer, CDN ...) append to X-Forwarded-For in front
 # of the app; 0 trusts no forwarding header and uses the connection's address.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
@@ -229,8 +244,9 @@ PERMISSIONS_POLICY = (
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
-# Sessions (only editors have them) live in the cache, backed by the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions (only editors have them) live in the database, not in the cache: one
+# indexed read per editor request, and editors keep working while Redis is away.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Public pages: no inline script or style anywhere; scripts may fetch from the
 # site itself (a form's CSRF token, mesoguide/form_tokens.py). The admin gets
@@ -249,15 +265,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin login: lock a user name at a given address out after 5 failures for
-# an hour. Attempts are kept in the database, shared by every app server.
+# Admin login: lock an account out after 5 failures from any addresses, for an
+# hour (per user name and address alone, 30 addresses made 30 allowances); the
+# editor is told by mail (mesoguide/login_lockout.py). Guessing across many
+# accounts from one address is held by the public POST limit. Attempts are kept
+# in the database, shared by every app server.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per (user name, address) as before and per user name from anywhere: the
+# second is reached first; the first is what axes' own check asks for.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
-# REMOTE_ADDR, as mesoguide/client_ip.py set it behind proxies (None for a
-# login made in code, which has no address).
+# REMOTE_ADDR, as mesoguide/client_ip.py set it behind proxies, an IPv6 address
+# as its /64 network (None for a login made in code, which has no address).
 AXES_CLIENT_IP_CALLABLE = "mesoguide.ratelimit.address_or_none"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_HTTP_RESPONSE_CODE = 429

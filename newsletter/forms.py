@@ -1,10 +1,12 @@
 from django import forms
 
 from mesoguide.characters import validate_visible_address
-from mesoguide.forms import HoneypotMixin
+from mesoguide.forms import BoundedEchoMixin, HoneypotMixin
+
+from .addresses import stored_address
 
 
-class SignupForm(HoneypotMixin, forms.Form):
+class SignupForm(BoundedEchoMixin, HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label="Your email",
         max_length=254,
@@ -16,6 +18,9 @@ class SignupForm(HoneypotMixin, forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def clean_email(self):
+        return stored_address(self.cleaned_data["email"])
 
     def __init__(self, *args, placement="page", **kwargs):
         # Several signup forms can share a page (footer, end of article): keep ids unique.

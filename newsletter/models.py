@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from .addresses import stored_address
+
 
 class SubscriberState(models.TextChoices):
     PENDING = "pending", "Waiting for confirmation"
@@ -15,7 +17,7 @@ class SubscriberQuerySet(models.QuerySet):
 
 
 class Subscriber(models.Model):
-    """One e-mail address and where it stands; addresses are stored lower-cased."""
+    """One e-mail address and where it stands; addresses are stored as addresses.stored_address() writes them."""
 
     email = models.EmailField(unique=True)
     state = models.CharField(
@@ -36,4 +38,4 @@ class Subscriber(models.Model):
 
     @staticmethod
     def normalize(email):
-        return email.strip().lower()
+        return stored_address(email)

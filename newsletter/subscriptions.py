@@ -11,9 +11,11 @@ from django.utils import timezone
 from mesoguide.ratelimit import RateLimit
 
 from . import mail, tokens
+from .addresses import mailbox
 from .models import Subscriber, SubscriberState
 
-# Sign-ups per client, and mails to one address (so nobody can flood someone's inbox).
+# Sign-ups per client, and mails to one mailbox however its address is spelt
+# (addresses.py), so nobody can flood someone's inbox.
 SIGNUP_RATE_LIMIT = RateLimit("newsletter-signup", limit=5, per_seconds=3600)
 MAILS_PER_ADDRESS = RateLimit("newsletter-mail", limit=3, per_seconds=86400)
 
@@ -31,7 +33,7 @@ def request_subscription(email, request=None):
     """Start (or restart) double opt-in for `email`; the answer to the reader is the same either way."""
     email = Subscriber.normalize(email)
     subscriber, _ = Subscriber.objects.get_or_create(email=email)
-    may_mail = MAILS_PER_ADDRESS.hit(email)
+    may_mail = MAILS_PER_ADDRESS.hit(mailbox(email))
     if subscriber.state == SubscriberState.CONFIRMED:
         if may_mail:
             mail.send_already_subscribed(subscriber, request)

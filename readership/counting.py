@@ -29,6 +29,9 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from redis.exceptions import RedisError
+
+from mesoguide.redis_cache import FailSoftRedisCache
 
 from .models import ArticleViewCount
 
@@ -166,9 +169,16 @@ def _push(counts):
     retried: a retry could count them twice, and a count is better low than high."""
     if not counts:
         return {}
+    backend = caches["default"]
+    fail_soft = isinstance(backend, FailSoftRedisCache)
+    if fail_soft and not backend.is_available():
+        return {}  # the cache logs its outage, once per interval
     try:
         added = _add_visits(counts)
-    except Exception:
+    except Exception as error:
+        if fail_soft and isinstance(error, RedisError):
+            backend.failed(error)
+            return {}
         added = {}
         logger.warning("Cache unavailable: visits not counted", exc_info=True)
     lost = sum(n for article_id, n in counts.items() if article_id not in added)

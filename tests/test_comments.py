@@ -207,3 +207,14 @@ def test_every_reader_gets_their_own_working_token_on_the_comment_form_page(guid
         assert response.status_code == 302
         tokens.append(page_tokens[0])
     assert tokens[0] != tokens[1]
+
+
+def test_a_huge_refused_comment_is_not_sent_back_in_full(client, guide):
+    huge = "Words of a very long comment. " * 35_000  # about 1 MB
+    response = client.post(post_url(guide), {**GOOD, "body": huge})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f"it has {len(huge.strip())}" in html
+    assert huge[: 10 * Comment.BODY_MAX] in html  # what the reader needs to shorten it
+    assert len(response.content) < 100_000
+    assert not Comment.objects.exists()

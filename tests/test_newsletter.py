@@ -230,6 +230,50 @@ def test_signups_are_rate_limited_per_client_and_mails_per_address(client):
     assert len(to_victim) == subscriptions.MAILS_PER_ADDRESS.limit
 
 
+def test_one_mailbox_gets_no_more_mails_however_its_address_is_spelt(client):
+    spellings = [
+        "victim@example.com",
+        "Victim@Example.COM",
+        '"victim"@example.com',
+        *(f"victim+{n}@example.com" for n in range(6)),
+        "VICTIM+x@EXAMPLE.COM ",
+        '"victim+y"@example.com',
+        "victim@EXAMPLE.com",
+    ]
+    for n, address in enumerate(spellings):
+        sign_up(client, address, REMOTE_ADDR=f"10.0.1.{n}")
+    reached = [m for m in mail.outbox if m.to[0].split("+")[0].split("@")[0] == "victim"]
+    assert len(reached) == subscriptions.MAILS_PER_ADDRESS.limit, [m.to for m in reached]
+    assert Subscriber.objects.filter(email="victim@example.com").count() == 1
+
+
+def test_gmail_addresses_with_dots_are_one_mailbox(client):
+    for n, address in enumerate(
+        [
+            "v.i.c.t.i.m@gmail.com",
+            "victim@googlemail.com",
+            "vic.tim+a@gmail.com",
+            "victim@gmail.com",
+        ]
+    ):
+        sign_up(client, address, REMOTE_ADDR=f"10.0.2.{n}")
+    assert len(mail.outbox) == subscriptions.MAILS_PER_ADDRESS.limit
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("victim@[127.0.0.1]", "not an IP address"),
+        ("victim@[IPv6:::1]", "like name@example.com"),
+        ('"vic..tim"@example.com', "without quotation marks"),
+    ],
+)
+def test_addresses_we_would_not_mail_are_refused_with_the_reason(client, address, reason):
+    response = sign_up(client, address)
+    assert response.status_code == 400 and reason in response.content.decode()
+    assert not Subscriber.objects.exists() and not mail.outbox
+
+
 def test_signup_needs_a_csrf_token():
     client = Client(enforce_csrf_checks=True)
     assert client.post(SUBSCRIBE, {"email": "reader@example.com"}).status_code == 403

@@ -16,6 +16,7 @@ PRODUCTION = {
     "DATABASE_URL": "sqlite:////tmp/mesoguide-settings-test.sqlite3",
     "CACHE_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp://mail.example.org:25",
+    "SITE_URL": "https://example.org",
 }
 
 
@@ -51,3 +52,16 @@ def test_production_refuses_a_cache_that_app_servers_cannot_share():
 
 def test_production_starts_when_everything_essential_is_given():
     assert start_django(**PRODUCTION).returncode == 0
+
+
+@pytest.mark.parametrize("site_url", ["mesoguide.example", "https://mesoguide.example/guide/"])
+def test_production_refuses_a_site_url_that_is_not_an_origin(site_url):
+    result = start_django(**{**PRODUCTION, "SITE_URL": site_url})
+    assert result.returncode != 0
+    assert "SITE_URL must be an origin" in result.stderr
+
+
+def test_production_refuses_a_proxy_ssl_header_other_than_x_forwarded_proto():
+    result = start_django(**{**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Ssl: on"})
+    assert result.returncode != 0
+    assert "SECURE_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https'" in result.stderr
