@@ -1,5 +1,5 @@
-"""Does a cache-key attack degrade cached pages? Requests/s of a cached page
-with the attack running, against without, in one run.
+"""Do the cache-key and search attacks degrade cached pages? Requests/s of a
+cached page with each attack running, against without, in one run.
 
 Sets up a throwaway production site as `make bench` does (bench/run.py: DEBUG
 off, SQLite in a temporary directory, the Redis at BENCH_CACHE_URL under a
@@ -13,6 +13,9 @@ prefix of its own, gunicorn with gunicorn.conf.py) on 127.0.0.1 only, then:
    crafted spellings, each request new: Host ports, case and trailing dots,
    `?page=` in other digits, junk parameters (issue 15: `/` fell from 1,671
    to 51 requests/s);
+4. the same readers while the attackers search, each query new, so none is
+   answered from the results cache (issue 15: six concurrent searches stalled
+   a cached page for 25 s); the search limit answers most of them with 429;
 
 in --rounds rounds, and prints the readers' median requests/s in each phase,
 what the attackers sent, and how many page keys the attack added to Redis.
@@ -76,6 +79,19 @@ def attacker(port, seconds):
     return _loop(port, seconds, crafted, attack=True)
 
 
+WORDS = ["bruising", "patch", "sessions", "allergy", "cellulite", "skin", "weeks", "test"]
+
+
+def search_attacker(port, seconds):
+    """Search with a new query each time (each misses the results cache)."""
+
+    def query(rng):
+        words = "+".join(rng.sample(WORDS, 2)) + f"+{rng.randrange(10**9)}"
+        return "127.0.0.1", f"/search/?q={words}"
+
+    return _loop(port, seconds, query, attack=True)
+
+
 def _loop(port, seconds, next_request, attack=False):
     rng = random.Random(os.getpid())  # noqa: S311 (test input, not secrets)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -87,7 +103,7 @@ def _loop(port, seconds, next_request, attack=False):
             connection.request("GET", path, headers={**HEADERS, "Host": host})
             response = connection.getresponse()
             response.read()
-            ok = response.status == 200 or (attack and response.status in (400, 404))
+            ok = response.status == 200 or (attack and response.status in (400, 404, 429))
             if response.getheader("Connection", "").lower() == "close":
                 connection.close()
         except (OSError, http.client.HTTPException):
@@ -155,6 +171,7 @@ def main():
             "readers alone": (0, None),
             "readers + as many plain requests": (options.attackers, plain_load),
             "readers + the attack": (options.attackers, attacker),
+            "readers + a search attack": (options.attackers, search_attacker),
         }
         samples = {name: [] for name in phases}
         # Rounds, each phase in turn, medians: a busy moment on a shared machine
@@ -179,6 +196,12 @@ def main():
         f"  attack: {sent} requests ({sent / (seconds * options.rounds):.0f}/s), "
         f"{sum(r[3] for r in attack)} not answered 200/400/404; "
         f"page keys it added to Redis: {keys_added}"
+    )
+    searches = samples["readers + a search attack"]
+    sent = sum(r[2] for r in searches)
+    print(
+        f"  search attack: {sent} searches ({sent / (seconds * options.rounds):.0f}/s), "
+        f"{sum(r[3] for r in searches)} not answered 200 or 429"
     )
     print(
         f"{options.attackers} attacker processes, {seconds:g} s per phase, "
