@@ -11,6 +11,7 @@ section that matched best, cut at word boundaries, with the matches in <mark>.
 import hashlib
 import html
 import re
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -23,7 +24,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from mesoguide.characters import is_invisible, without_unstorable
-from mesoguide.ratelimit import RateLimit
+from mesoguide.ratelimit import RateLimit, client_ip
 from mesoguide.release import release
 
 from . import search_index
@@ -95,6 +96,13 @@ class TooManySearches(Exception):
     """This client's uncached searches are over SEARCH_RATE_LIMIT."""
 
 
+# Clients this process saw go over the limit, until their window ends: their next
+# searches are refused without a round trip to the shared cache. Bounded: cleared
+# when it holds LIMITED_CLIENTS_KEPT addresses.
+_limited_until = {}
+LIMITED_CLIENTS_KEPT = 4096
+
+
 @dataclass(frozen=True)
 class ResultsPage:
     results: list
@@ -120,6 +128,9 @@ def results_page(query, number, request):
     publish is searchable at once. Raises TooManySearches for a client over the
     limit of uncached searches.
     """
+    client = client_ip(request)
+    if _limited_until.get(client, 0) > time.monotonic():
+        raise TooManySearches
     generation = search_index.generation()
     digest = hashlib.sha256(query.casefold().encode()).hexdigest()[:32]
     key = f"search:{release()}:{generation}:{digest}:{number}"
@@ -130,7 +141,11 @@ def results_page(query, number, request):
             cached = None
         if cached is not None:
             return cached
-    if not SEARCH_RATE_LIMIT.hit_by_client(request):
+    if not SEARCH_RATE_LIMIT.hit(client):
+        if len(_limited_until) >= LIMITED_CLIENTS_KEPT:
+            _limited_until.clear()
+        window = SEARCH_RATE_LIMIT.per_seconds
+        _limited_until[client] = time.monotonic() + window - time.time() % window
         raise TooManySearches
     page = _one_page(search(query), query, number)
     if generation is not None:

@@ -15,12 +15,14 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from mesoguide.origin import absolute_url
 from mesoguide.pagecache import cached_page
+from mesoguide.release import release
 from readership.counting import record_view
 
 from . import search as site_search
@@ -175,10 +177,31 @@ def search(request):
         try:
             found = site_search.results_page(query, number, request)
         except site_search.TooManySearches:
+            if not request.user.is_authenticated:
+                return _too_many_searches(request, context)
             context["problem"], status = "too_many", 429
         else:
             context["page"], context["results"] = found.page(), found.results
     return render(request, "articles/search.html", context, status=status)
+
+
+# The "too many searches" page, rendered once per process and release: a client
+# over the search limit must cost no more than a cached page (a fully rendered
+# refusal cost five times one, tests/load/cache_key_attack.py).
+_too_many_pages = {}
+
+
+def _too_many_searches(request, context):
+    html = _too_many_pages.get(release())
+    if html is None:
+        context = {**context, "query": "", "problem": "too_many"}
+        html = _too_many_pages[release()] = render_to_string(
+            "articles/search.html", context, request=request
+        )
+    response = HttpResponse(html, status=429)
+    response["Retry-After"] = str(site_search.SEARCH_RATE_LIMIT.per_seconds)
+    add_never_cache_headers(response)
+    return response
 
 
 def robots_txt(request):

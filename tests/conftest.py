@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from articles import search as site_search
 from partners import registry
 from readership import counting
 from tests import factories
@@ -23,6 +24,7 @@ def _fast_and_isolated(settings, tmp_path, monkeypatch):
     settings.VIEW_COUNT_PUSH_SECONDS = 0
     # Rate-limit counters and buffered view counts must not leak between tests.
     cache.clear()
+    monkeypatch.setattr(site_search, "_limited_until", {})
     monkeypatch.setattr(counting, "_pending", counting._PendingVisits())
     yield
     cache.clear()
