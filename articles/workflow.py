@@ -93,18 +93,36 @@ def _require(user, permission):
 
 
 def _is_author(user, revision):
-    """Did `user` write any of the text under review: this revision or an
-    earlier draft since the live one? A colleague's small edit on top of your
-    draft must not let you approve your own words."""
+    """Did `user` write any of the text under review, or is it under their
+    byline? The text's writers are whoever saved this revision and the
+    unpublished drafts before it, and for a restored revision whoever wrote the
+    text it brought back (followed through based_on): a colleague's small edit
+    or a restore on top of your words must not let you approve them."""
     if user is None:
         return False
-    if revision.created_by_id == user.pk:
+    article = revision.article
+    if article.author_id is not None and article.author.user_id == user.pk:
         return True
-    live = revision.article.live_revision
-    drafts = Revision.objects.filter(article_id=revision.article_id, number__lt=revision.number)
-    if live is not None:
-        drafts = drafts.filter(number__gt=live.number)
-    return drafts.filter(created_by_id=user.pk).exists()
+    return user.pk in _text_writers(revision)
+
+
+def _text_writers(revision):
+    """The accounts that wrote any part of this revision's text since it was last reviewed."""
+    writers, seen, current = set(), set(), revision
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        writers.add(current.created_by_id)
+        if current.origin == "restore" and current.based_on_id is not None:
+            current = current.based_on  # the text brought back, reviewed or not
+            continue
+        current = (
+            Revision.objects.filter(article_id=current.article_id, number__lt=current.number)
+            .order_by("-number")
+            .first()
+        )
+        if current is not None and current.published_at is not None:
+            break  # reviewed and published: the text from here on was checked
+    return writers
 
 
 class ChangedSinceOpened(WorkflowError):
@@ -170,12 +188,14 @@ def save_draft(
     origin="admin",
     note="",
     expected_version=None,
+    text_of=None,
 ):
     """Add a new draft revision; the live revision and readers are untouched.
 
     `based_on` is the revision the editor started from. If someone saved a
     newer one meanwhile, the save is refused (EditConflict) so nothing is lost
-    silently.
+    silently. `text_of` is the old revision whose text a restore brings back:
+    it is kept as based_on, so review knows who wrote the text.
     """
     if user is not None and not user.has_perm("articles.change_article"):
         raise PermissionDenied("You do not have permission to edit articles.")
@@ -190,7 +210,7 @@ def save_draft(
         body=body,
         created_by=user,
         origin=origin,
-        based_on=based_on or previous,
+        based_on=text_of or based_on or previous,
     )
     article.latest_revision = revision
     article.save(update_fields=["latest_revision"])
@@ -275,6 +295,7 @@ def restore(article, old_revision, *, user, expected_version=None):
         summary=old_revision.summary,
         body=old_revision.body,
         origin="restore",
+        text_of=old_revision,
         note=f"Restored the text of revision {old_revision.number}.",
         expected_version=expected_version,
     )
@@ -295,7 +316,9 @@ def transition(article, action, *, user, note="", expected_version=None):
     if action.needs_note and not note.strip():
         raise WorkflowError(f"{action.label} needs a note for the writer.")
     if action is APPROVE and _is_author(user, revision):
-        raise PermissionDenied("You cannot approve a revision you wrote: another reviewer must.")
+        raise PermissionDenied(
+            "You cannot approve text you wrote or that appears under your byline: another reviewer must."
+        )
     if action is APPROVE and not public_name(user):
         raise PermissionDenied(
             "Readers are told who reviewed an article: add your full name to your "
@@ -347,7 +370,9 @@ def attest_medical_review(article, revision, *, user, note="", expected_version=
     article = _lock(article, expected_version)
     revision = Revision.objects.get(pk=revision.pk)
     if _is_author(user, revision):
-        raise PermissionDenied("You cannot medically review a revision you wrote.")
+        raise PermissionDenied(
+            "You cannot medically review text you wrote or that appears under your byline."
+        )
     if revision.state not in {
         RevisionState.IN_REVIEW,
         RevisionState.APPROVED,
