@@ -191,6 +191,9 @@ class Article(models.Model):
     imported_revision = models.ForeignKey(
         "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The article's version that import left: any other version means someone
+    # changed it since (text, placement, review or publication).
+    imported_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     # A revision of a live article approved to go live later (Revision.go_live_at).
     scheduled_revision = models.ForeignKey(
