@@ -332,12 +332,7 @@ def transition(article, action, *, user, note="", expected_version=None):
         revision.approved_by, revision.approved_at = user, now
         fields += ["approved_by", "approved_at"]
     revision.save(update_fields=fields)
-    if action is APPROVE:
-        article.last_reviewed_at = now
-        article.review_due_at = months_after(now, article.review_interval_months)
-        article.save(update_fields=["last_reviewed_at", "review_due_at"])
-    else:
-        _touch(article)
+    _touch(article)  # the review dates change when this revision goes live (_set_review_dates)
     _record(article, revision, user, action.name, previous, action.to_state, note)
     return revision
 
@@ -398,6 +393,15 @@ def _visible_now(article, now):
         and article.publish_at is not None
         and article.publish_at <= now
     )
+
+
+def _set_review_dates(article, revision):
+    """Readers' "last reviewed" and "next review" describe the live text: set
+    them from the review of the revision going live (not at an approval of a
+    draft that may never be published)."""
+    if revision.approved_at is not None:
+        article.last_reviewed_at = revision.approved_at
+        article.review_due_at = months_after(revision.approved_at, article.review_interval_months)
 
 
 def _set_change_summary(article, revision, change_summary, material):
@@ -504,6 +508,7 @@ def publish(
     if article.first_published_at is None or article.first_published_at > now:
         article.first_published_at = at
     article.last_published_at = at
+    _set_review_dates(article, revision)
     if without_review_by and article.review_due_at is None:
         article.review_due_at = at  # never reviewed: due at once
     article.save()
@@ -570,8 +575,16 @@ def publish_scheduled_revision(article_id, now=None):
     article.live_revision = revision
     article.last_published_at = at
     article.scheduled_revision, article.go_live_at = None, None
+    _set_review_dates(article, revision)
     article.save(
-        update_fields=["live_revision", "last_published_at", "scheduled_revision", "go_live_at"]
+        update_fields=[
+            "live_revision",
+            "last_published_at",
+            "scheduled_revision",
+            "go_live_at",
+            "last_reviewed_at",
+            "review_due_at",
+        ]
     )
     schedules_changed()
     _record(
