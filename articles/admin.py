@@ -395,6 +395,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 article,
                 at=at,
                 until=data["unpublish_at"],
+                clear_until=data["clear_unpublish_at"],
                 change_summary=data["change_summary"],
                 material=data["material"],
                 **seen,

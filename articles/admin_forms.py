@@ -236,6 +236,7 @@ class WorkflowActionForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    clear_unpublish_at = forms.BooleanField(required=False)
     change_summary = forms.CharField(required=False, max_length=300, validators=[validate_storable])
     material = forms.BooleanField(required=False)
     # The article version the buttons were shown for: acting on a page opened

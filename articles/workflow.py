@@ -226,6 +226,10 @@ def save_draft(
     return revision
 
 
+def _shown_time(moment):
+    return "none" if moment is None else timezone.localtime(moment).strftime("%-d %b %Y %H:%M")
+
+
 def _shown(value):
     return "—" if value is None or value == "" else str(value)
 
@@ -432,6 +436,7 @@ def publish(
     change_summary="",
     material=False,
     until=None,
+    clear_until=False,
     expected_version=None,
     without_review_by="",
 ):
@@ -439,7 +444,9 @@ def publish(
 
     A live article keeps its live text until a scheduled revision's moment;
     a first publication scheduled for later is hidden until then. Publishing
-    now supersedes any schedule. `without_review_by` (the operator's name) is
+    now supersedes any schedule. The article's unpublish time is kept unless
+    `until` sets a new one or `clear_until` removes it; a change is recorded.
+    `without_review_by` (the operator's name) is
     only for import_content --publish: the revision goes live unreviewed and
     the audit log says so.
     """
@@ -470,6 +477,14 @@ def publish(
         raise WorkflowError("The unpublish time must be after the publish time.")
     from_state = article.state_code
     _set_change_summary(article, revision, change_summary, material)
+    if clear_until:
+        until = None
+    elif until is None and article.unpublish_at is not None and article.unpublish_at > at:
+        until = article.unpublish_at  # a colleague's unpublish time stays
+    until_note = ""
+    if until != article.unpublish_at:
+        until_note = f"Unpublish time: {_shown_time(article.unpublish_at)} → {_shown_time(until)}."
+    article.unpublish_at = until
 
     if at > now and visible:
         # A new revision of a live article: readers keep the live text until `at`.
@@ -477,9 +492,9 @@ def publish(
         revision.go_live_at = at
         revision.save(update_fields=["go_live_at", "change_summary", "change_is_material"])
         article.scheduled_revision, article.go_live_at = revision, at
-        article.save(update_fields=["scheduled_revision", "go_live_at"])
+        article.save(update_fields=["scheduled_revision", "go_live_at", "unpublish_at"])
         schedules_changed()
-        note = change_summary
+        note = f"{change_summary} {until_note}".strip()
         if superseded is not None and superseded.pk != revision.pk:
             note = f"Replaces the schedule of revision {superseded.number}. {note}".strip()
         _record(article, revision, user, "schedule", from_state, "scheduled", note)
@@ -504,7 +519,6 @@ def publish(
     article.live_revision = revision
     article.status = Status.PUBLISHED
     article.publish_at = article.publish_at if visible else at
-    article.unpublish_at = until
     if article.first_published_at is None or article.first_published_at > now:
         article.first_published_at = at
     article.last_published_at = at
@@ -517,6 +531,7 @@ def publish(
     if without_review_by:
         action = "publish_without_review"
         note = f"Published from a content file without review by {without_review_by}."
+    note = f"{note} {until_note}".strip()
     if superseded is not None and superseded.pk != revision.pk:
         note = f"Replaces the schedule of revision {superseded.number}. {note}".strip()
     _record(article, revision, user, action, from_state, Status.PUBLISHED, note)
