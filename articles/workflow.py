@@ -86,10 +86,19 @@ def _record(article, revision, actor, action, from_state, to_state, note=""):
     )
 
 
+# Who may do what, in the words of docs/editors.md (refusals never show codenames).
+WHO_MAY = {
+    "articles.submit_article": "Only writers and editors submit a draft for review.",
+    "articles.review_article": "Only reviewers and editors approve or request changes.",
+    "articles.publish_article": "Only editors publish, schedule, unpublish or archive.",
+    "articles.attest_medical_review": "Only medical reviewers attest a medical review.",
+}
+
+
 def _require(user, permission):
     # user None is the system itself (the import command run by an operator).
     if user is not None and not user.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+        raise PermissionDenied(WHO_MAY.get(permission, "Your role does not allow this."))
 
 
 def _is_author(user, revision):
@@ -132,11 +141,21 @@ class ChangedSinceOpened(WorkflowError):
     def __init__(self, article, opened_version):
         self.article, self.opened_version = article, opened_version
         last = article.events.select_related("actor").first()
-        by = f" ({last.action.replace('_', ' ')} by {last.actor or 'import'})" if last else ""
+        by = f" ({_what_happened(last)})" if last else ""
         super().__init__(
             f"Someone changed this article after you opened it{by}. Nothing was done: "
             "reload the page to see their change, then try again."
         )
+
+
+def _what_happened(event):
+    """An audit event as a colleague would say it: "publish by Ann Lee"."""
+    if event.action == "go_live":
+        return "a scheduled revision went live"
+    what = event.action.replace("_", " ")
+    if event.actor is None:
+        return f"{what} from the content files"
+    return f"{what} by {public_name(event.actor) or event.actor}"
 
 
 def _lock(article, expected_version=None):
