@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, ReviewEvent, Revision, RevisionState, Status, public_name
+from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, public_name
 from .scheduling import schedules_changed
 
 WRITER, MEDICAL_REVIEWER, EDITOR = "Writer", "Medical reviewer", "Editor"
@@ -353,7 +353,8 @@ def transition(article, action, *, user, note="", expected_version=None):
     now = timezone.now()
     if action is APPROVE:
         revision.approved_by, revision.approved_at = user, now
-        fields += ["approved_by", "approved_at"]
+        revision.approved_by_name = public_name(user)[:150]  # as readers are told it, then
+        fields += ["approved_by", "approved_at", "approved_by_name"]
     revision.save(update_fields=fields)
     _touch(article)  # the review dates change when this revision goes live (_set_review_dates)
     _record(article, revision, user, action.name, previous, action.to_state, note)
@@ -399,7 +400,17 @@ def attest_medical_review(article, revision, *, user, note="", expected_version=
         raise WorkflowError("Only a revision submitted for review can be medically reviewed.")
     revision.medically_reviewed_by = user
     revision.medically_reviewed_at = timezone.now()
-    revision.save(update_fields=["medically_reviewed_by", "medically_reviewed_at"])
+    person = Person.objects.get(user=user)  # as it is now, not as cached on the account
+    revision.medically_reviewed_by_name = person.name
+    revision.medically_reviewed_by_credentials = person.credentials
+    revision.save(
+        update_fields=[
+            "medically_reviewed_by",
+            "medically_reviewed_at",
+            "medically_reviewed_by_name",
+            "medically_reviewed_by_credentials",
+        ]
+    )
     _touch(article)
     _record(article, revision, user, "medical_review", revision.state, revision.state, note)
     return revision
