@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
 from discovery.admin import RelatedArticleInline
+from mesoguide.stale_forms import RefuseStaleChanges
 
 from . import workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
@@ -64,13 +65,13 @@ def kept_text(data, article):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(RefuseStaleChanges, admin.ModelAdmin):
     list_display = ["title", "slug", "order"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RefuseStaleChanges, admin.ModelAdmin):
     list_display = ["name", "role", "credentials", "user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -399,6 +400,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 article,
                 at=at,
                 until=data["unpublish_at"],
+                clear_until=data["clear_unpublish_at"],
                 change_summary=data["change_summary"],
                 material=data["material"],
                 **seen,

@@ -166,6 +166,15 @@ class ArticleEditForm(forms.ModelForm):
         opened = cleaned.get("opened_version")
         self.current = current
         if opened == current.version:
+            based_on = cleaned.get("based_on")
+            if based_on is not None and based_on != current.latest_revision_id:
+                # Not the text this version of the article holds (a form
+                # edited by hand): nothing to compare the edit with.
+                raise forms.ValidationError(
+                    "This form does not match the article's latest text. Nothing of yours "
+                    "was saved: copy your changes, reload the page and make them again.",
+                    code="text_mismatch",
+                )
             return cleaned
         confirmed = (
             self.data.get("_conflict") == "replace"
@@ -227,6 +236,7 @@ class WorkflowActionForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    clear_unpublish_at = forms.BooleanField(required=False)
     change_summary = forms.CharField(required=False, max_length=300, validators=[validate_storable])
     material = forms.BooleanField(required=False)
     # The article version the buttons were shown for: acting on a page opened

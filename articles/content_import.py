@@ -358,11 +358,22 @@ def _import_person(source):
     return Outcome("updated", source.path, data["slug"])
 
 
+def _edited_since_import(article):
+    """Changed by anyone but the last import (text, placement, review, publication)?"""
+    if article.imported_version is not None:
+        return article.version != article.imported_version
+    return article.latest_revision_id != article.imported_revision_id  # imported before versions
+
+
 def _import_document(source, *, force, publish_live, operator):
     data = source.data
     slug = data["slug"]
+    # Locked like every other write: what is checked here is what is written over.
     article = (
-        Article.objects.select_related("latest_revision", "live_revision").filter(slug=slug).first()
+        Article.objects.select_for_update(of=("self",))
+        .select_related("latest_revision", "live_revision")
+        .filter(slug=slug)
+        .first()
     )
     structure = {
         "topic": Topic.objects.get(slug=data["topic"]) if data.get("topic") else None,
@@ -371,6 +382,7 @@ def _import_document(source, *, force, publish_live, operator):
         "review_interval_months": data.get("review_interval_months", 12),
     }
     text = {"title": data["title"], "summary": data["summary"], "body": source.body}
+    note = ""
 
     if article is None:
         article = Article.objects.create(
@@ -391,31 +403,43 @@ def _import_document(source, *, force, publish_live, operator):
         )
         if unchanged and not draft_waits:
             return Outcome("unchanged", source.path, slug)
-        edited_in_admin = article.latest_revision_id != article.imported_revision_id
-        if edited_in_admin and not force:
-            latest = article.latest_revision
+        if _edited_since_import(article) and not force:
             return Outcome(
                 "refused",
                 source.path,
-                f"{slug}: edited in the admin since the last import (revision {latest.number}); "
-                "nothing was overwritten. Use --force to import this file anyway.",
+                f"{slug}: edited in the admin since the last import (now at version "
+                f"{article.version}); nothing was overwritten. Use --force to import this "
+                "file anyway.",
             )
-        workflow.change_placement(article, structure, user=None)
+        # Readers see a live article's topic, byline, position and review interval
+        # at once: only --publish changes them (recorded as a change of placement).
+        if article.first_published_at is None or publish_live:
+            workflow.change_placement(
+                article, structure, user=None, expected_version=article.version
+            )
+        elif any(getattr(article, k) != v for k, v in structure.items()):
+            note = " (topic, byline, position or review interval differ from the file: kept; --publish changes them)"
         Article.objects.filter(pk=article.pk).update(source_path=str(source.path))
         result = "updated"
 
+    article = Article.objects.select_related("latest_revision").get(pk=article.pk)
     latest = article.latest_revision
     if latest is None or any(getattr(latest, k) != v for k, v in text.items()):
-        revision = workflow.save_draft(article, user=None, origin="import", **text)
+        revision = workflow.save_draft(
+            article, user=None, origin="import", expected_version=article.version, **text
+        )
     else:
         revision = latest
     article.refresh_from_db()
-    note = ""
     if data["status"] == "published":
-        note = _publish_imported(article, revision, source, publish_live, operator)
-    # Bookkeeping of the import only: nothing readers or the forms show.
+        note = _publish_imported(article, revision, source, publish_live, operator) + note
+    # Bookkeeping of the import only: nothing readers or the forms show, so no
+    # new version; the version it leaves tells a later import of any other change.
+    article.refresh_from_db(fields=["version"])
     Article.objects.filter(pk=article.pk).update(
-        source_checksum=source.checksum, imported_revision=revision
+        source_checksum=source.checksum,
+        imported_revision=revision,
+        imported_version=article.version,
     )
     return Outcome(result, source.path, f"{slug}{note}")
 
@@ -438,6 +462,7 @@ def _publish_imported(article, revision, source, publish_live, operator):
         article,
         user=None,
         at=at,
+        expected_version=article.version,
         change_summary="Updated from the content files." if is_live else "First published.",
         without_review_by=operator,
     )

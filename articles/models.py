@@ -7,6 +7,8 @@ revision and never touches the live one, so nothing reaches readers before the
 workflow (articles/workflow.py) publishes it.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -191,6 +193,9 @@ class Article(models.Model):
     imported_revision = models.ForeignKey(
         "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The article's version that import left: any other version means someone
+    # changed it since (text, placement, review or publication).
+    imported_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     # A revision of a live article approved to go live later (Revision.go_live_at).
     scheduled_revision = models.ForeignKey(
@@ -352,6 +357,10 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     medically_reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The reviewer as they were named when they attested: a later rename of
+    # the profile does not change who readers are told checked this text.
+    medically_reviewed_by_name = models.CharField(max_length=120, blank=True, editable=False)
+    medically_reviewed_by_credentials = models.CharField(max_length=200, blank=True, editable=False)
 
     # Who approved this revision: a named colleague who wrote no part of it
     # (workflow.transition refuses anyone else). Empty when published without review.
@@ -359,6 +368,9 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by_name = models.CharField(
+        max_length=150, blank=True, editable=False, help_text="As named at approval."
+    )
     # Approved to replace the live text at this moment (Article.scheduled_revision).
     go_live_at = models.DateTimeField(null=True, blank=True)
 
@@ -386,16 +398,35 @@ class Revision(models.Model):
     @property
     def reviewer_name(self):
         """Who readers are told reviewed this text: the named approver, or ""."""
-        return public_name(self.approved_by) if self.approved_at else ""
+        if not self.approved_at:
+            return ""
+        return self.approved_by_name or public_name(self.approved_by)
 
     @property
     def medical_reviewer(self):
-        """The byline profile of the medical reviewer, if it names them fully
-        with credentials (the attestation requires it; older records may not)."""
+        """The medical reviewer's name and credentials as they were at the
+        attestation (or, for records from before they were kept, the byline
+        profile), if they name them fully with credentials; else None."""
         person = getattr(self.medically_reviewed_by, "person", None)
+        if self.medically_reviewed_by_name and self.medically_reviewed_by_credentials:
+            return ReviewerAtTheTime(
+                self.medically_reviewed_by_name, self.medically_reviewed_by_credentials, person
+            )
         if person is None or not person.name.strip() or not person.credentials.strip():
             return None
         return person
+
+
+@dataclass(frozen=True)
+class ReviewerAtTheTime:
+    """A reviewer's name and credentials as they were at the review, and their profile."""
+
+    name: str
+    credentials: str
+    profile: Person | None
+
+    def get_absolute_url(self):
+        return self.profile.get_absolute_url() if self.profile else None
 
 
 class ReviewEvent(models.Model):

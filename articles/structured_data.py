@@ -20,11 +20,10 @@ def _iso(moment):
 def _person(person, request, fallback_name=None):
     if person is None:
         return {"@type": "Person", "name": fallback_name} if fallback_name else None
-    data = {
-        "@type": "Person",
-        "name": person.name,
-        "url": absolute_url(person.get_absolute_url(), request),
-    }
+    data = {"@type": "Person", "name": person.name}
+    url = person.get_absolute_url()
+    if url:  # a reviewer named at the time whose profile is gone has none
+        data["url"] = absolute_url(url, request)
     if person.credentials:
         data["honorificSuffix"] = person.credentials
     return data

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, ReviewEvent, Revision, RevisionState, Status, public_name
+from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, public_name
 from .scheduling import schedules_changed
 
 WRITER, MEDICAL_REVIEWER, EDITOR = "Writer", "Medical reviewer", "Editor"
@@ -86,25 +86,52 @@ def _record(article, revision, actor, action, from_state, to_state, note=""):
     )
 
 
+# Who may do what, in the words of docs/editors.md (refusals never show codenames).
+WHO_MAY = {
+    "articles.submit_article": "Only writers and editors submit a draft for review.",
+    "articles.review_article": "Only reviewers and editors approve or request changes.",
+    "articles.publish_article": "Only editors publish, schedule, unpublish or archive.",
+    "articles.attest_medical_review": "Only medical reviewers attest a medical review.",
+}
+
+
 def _require(user, permission):
     # user None is the system itself (the import command run by an operator).
     if user is not None and not user.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+        raise PermissionDenied(WHO_MAY.get(permission, "Your role does not allow this."))
 
 
 def _is_author(user, revision):
-    """Did `user` write any of the text under review: this revision or an
-    earlier draft since the live one? A colleague's small edit on top of your
-    draft must not let you approve your own words."""
+    """Did `user` write any of the text under review, or is it under their
+    byline? The text's writers are whoever saved this revision and the
+    unpublished drafts before it, and for a restored revision whoever wrote the
+    text it brought back (followed through based_on): a colleague's small edit
+    or a restore on top of your words must not let you approve them."""
     if user is None:
         return False
-    if revision.created_by_id == user.pk:
+    article = revision.article
+    if article.author_id is not None and article.author.user_id == user.pk:
         return True
-    live = revision.article.live_revision
-    drafts = Revision.objects.filter(article_id=revision.article_id, number__lt=revision.number)
-    if live is not None:
-        drafts = drafts.filter(number__gt=live.number)
-    return drafts.filter(created_by_id=user.pk).exists()
+    return user.pk in _text_writers(revision)
+
+
+def _text_writers(revision):
+    """The accounts that wrote any part of this revision's text since it was last reviewed."""
+    writers, seen, current = set(), set(), revision
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        writers.add(current.created_by_id)
+        if current.origin == "restore" and current.based_on_id is not None:
+            current = current.based_on  # the text brought back, reviewed or not
+            continue
+        current = (
+            Revision.objects.filter(article_id=current.article_id, number__lt=current.number)
+            .order_by("-number")
+            .first()
+        )
+        if current is not None and current.published_at is not None:
+            break  # reviewed and published: the text from here on was checked
+    return writers
 
 
 class ChangedSinceOpened(WorkflowError):
@@ -114,11 +141,21 @@ class ChangedSinceOpened(WorkflowError):
     def __init__(self, article, opened_version):
         self.article, self.opened_version = article, opened_version
         last = article.events.select_related("actor").first()
-        by = f" ({last.action.replace('_', ' ')} by {last.actor or 'import'})" if last else ""
+        by = f" ({_what_happened(last)})" if last else ""
         super().__init__(
             f"Someone changed this article after you opened it{by}. Nothing was done: "
             "reload the page to see their change, then try again."
         )
+
+
+def _what_happened(event):
+    """An audit event as a colleague would say it: "publish by Ann Lee"."""
+    if event.action == "go_live":
+        return "a scheduled revision went live"
+    what = event.action.replace("_", " ")
+    if event.actor is None:
+        return f"{what} from the content files"
+    return f"{what} by {public_name(event.actor) or event.actor}"
 
 
 def _lock(article, expected_version=None):
@@ -170,12 +207,14 @@ def save_draft(
     origin="admin",
     note="",
     expected_version=None,
+    text_of=None,
 ):
     """Add a new draft revision; the live revision and readers are untouched.
 
     `based_on` is the revision the editor started from. If someone saved a
     newer one meanwhile, the save is refused (EditConflict) so nothing is lost
-    silently.
+    silently. `text_of` is the old revision whose text a restore brings back:
+    it is kept as based_on, so review knows who wrote the text.
     """
     if user is not None and not user.has_perm("articles.change_article"):
         raise PermissionDenied("You do not have permission to edit articles.")
@@ -190,7 +229,7 @@ def save_draft(
         body=body,
         created_by=user,
         origin=origin,
-        based_on=based_on or previous,
+        based_on=text_of or based_on or previous,
     )
     article.latest_revision = revision
     article.save(update_fields=["latest_revision"])
@@ -204,6 +243,10 @@ def save_draft(
         note,
     )
     return revision
+
+
+def _shown_time(moment):
+    return "none" if moment is None else timezone.localtime(moment).strftime("%-d %b %Y %H:%M")
 
 
 def _shown(value):
@@ -275,6 +318,7 @@ def restore(article, old_revision, *, user, expected_version=None):
         summary=old_revision.summary,
         body=old_revision.body,
         origin="restore",
+        text_of=old_revision,
         note=f"Restored the text of revision {old_revision.number}.",
         expected_version=expected_version,
     )
@@ -295,7 +339,9 @@ def transition(article, action, *, user, note="", expected_version=None):
     if action.needs_note and not note.strip():
         raise WorkflowError(f"{action.label} needs a note for the writer.")
     if action is APPROVE and _is_author(user, revision):
-        raise PermissionDenied("You cannot approve a revision you wrote: another reviewer must.")
+        raise PermissionDenied(
+            "You cannot approve text you wrote or that appears under your byline: another reviewer must."
+        )
     if action is APPROVE and not public_name(user):
         raise PermissionDenied(
             "Readers are told who reviewed an article: add your full name to your "
@@ -307,14 +353,10 @@ def transition(article, action, *, user, note="", expected_version=None):
     now = timezone.now()
     if action is APPROVE:
         revision.approved_by, revision.approved_at = user, now
-        fields += ["approved_by", "approved_at"]
+        revision.approved_by_name = public_name(user)[:150]  # as readers are told it, then
+        fields += ["approved_by", "approved_at", "approved_by_name"]
     revision.save(update_fields=fields)
-    if action is APPROVE:
-        article.last_reviewed_at = now
-        article.review_due_at = months_after(now, article.review_interval_months)
-        article.save(update_fields=["last_reviewed_at", "review_due_at"])
-    else:
-        _touch(article)
+    _touch(article)  # the review dates change when this revision goes live (_set_review_dates)
     _record(article, revision, user, action.name, previous, action.to_state, note)
     return revision
 
@@ -347,7 +389,9 @@ def attest_medical_review(article, revision, *, user, note="", expected_version=
     article = _lock(article, expected_version)
     revision = Revision.objects.get(pk=revision.pk)
     if _is_author(user, revision):
-        raise PermissionDenied("You cannot medically review a revision you wrote.")
+        raise PermissionDenied(
+            "You cannot medically review text you wrote or that appears under your byline."
+        )
     if revision.state not in {
         RevisionState.IN_REVIEW,
         RevisionState.APPROVED,
@@ -356,7 +400,17 @@ def attest_medical_review(article, revision, *, user, note="", expected_version=
         raise WorkflowError("Only a revision submitted for review can be medically reviewed.")
     revision.medically_reviewed_by = user
     revision.medically_reviewed_at = timezone.now()
-    revision.save(update_fields=["medically_reviewed_by", "medically_reviewed_at"])
+    person = Person.objects.get(user=user)  # as it is now, not as cached on the account
+    revision.medically_reviewed_by_name = person.name
+    revision.medically_reviewed_by_credentials = person.credentials
+    revision.save(
+        update_fields=[
+            "medically_reviewed_by",
+            "medically_reviewed_at",
+            "medically_reviewed_by_name",
+            "medically_reviewed_by_credentials",
+        ]
+    )
     _touch(article)
     _record(article, revision, user, "medical_review", revision.state, revision.state, note)
     return revision
@@ -373,6 +427,15 @@ def _visible_now(article, now):
         and article.publish_at is not None
         and article.publish_at <= now
     )
+
+
+def _set_review_dates(article, revision):
+    """Readers' "last reviewed" and "next review" describe the live text: set
+    them from the review of the revision going live (not at an approval of a
+    draft that may never be published)."""
+    if revision.approved_at is not None:
+        article.last_reviewed_at = revision.approved_at
+        article.review_due_at = months_after(revision.approved_at, article.review_interval_months)
 
 
 def _set_change_summary(article, revision, change_summary, material):
@@ -403,6 +466,7 @@ def publish(
     change_summary="",
     material=False,
     until=None,
+    clear_until=False,
     expected_version=None,
     without_review_by="",
 ):
@@ -410,7 +474,9 @@ def publish(
 
     A live article keeps its live text until a scheduled revision's moment;
     a first publication scheduled for later is hidden until then. Publishing
-    now supersedes any schedule. `without_review_by` (the operator's name) is
+    now supersedes any schedule. The article's unpublish time is kept unless
+    `until` sets a new one or `clear_until` removes it; a change is recorded.
+    `without_review_by` (the operator's name) is
     only for import_content --publish: the revision goes live unreviewed and
     the audit log says so.
     """
@@ -441,6 +507,14 @@ def publish(
         raise WorkflowError("The unpublish time must be after the publish time.")
     from_state = article.state_code
     _set_change_summary(article, revision, change_summary, material)
+    if clear_until:
+        until = None
+    elif until is None and article.unpublish_at is not None and article.unpublish_at > at:
+        until = article.unpublish_at  # a colleague's unpublish time stays
+    until_note = ""
+    if until != article.unpublish_at:
+        until_note = f"Unpublish time: {_shown_time(article.unpublish_at)} → {_shown_time(until)}."
+    article.unpublish_at = until
 
     if at > now and visible:
         # A new revision of a live article: readers keep the live text until `at`.
@@ -448,9 +522,9 @@ def publish(
         revision.go_live_at = at
         revision.save(update_fields=["go_live_at", "change_summary", "change_is_material"])
         article.scheduled_revision, article.go_live_at = revision, at
-        article.save(update_fields=["scheduled_revision", "go_live_at"])
+        article.save(update_fields=["scheduled_revision", "go_live_at", "unpublish_at"])
         schedules_changed()
-        note = change_summary
+        note = f"{change_summary} {until_note}".strip()
         if superseded is not None and superseded.pk != revision.pk:
             note = f"Replaces the schedule of revision {superseded.number}. {note}".strip()
         _record(article, revision, user, "schedule", from_state, "scheduled", note)
@@ -475,10 +549,10 @@ def publish(
     article.live_revision = revision
     article.status = Status.PUBLISHED
     article.publish_at = article.publish_at if visible else at
-    article.unpublish_at = until
     if article.first_published_at is None or article.first_published_at > now:
         article.first_published_at = at
     article.last_published_at = at
+    _set_review_dates(article, revision)
     if without_review_by and article.review_due_at is None:
         article.review_due_at = at  # never reviewed: due at once
     article.save()
@@ -487,6 +561,7 @@ def publish(
     if without_review_by:
         action = "publish_without_review"
         note = f"Published from a content file without review by {without_review_by}."
+    note = f"{note} {until_note}".strip()
     if superseded is not None and superseded.pk != revision.pk:
         note = f"Replaces the schedule of revision {superseded.number}. {note}".strip()
     _record(article, revision, user, action, from_state, Status.PUBLISHED, note)
@@ -545,8 +620,16 @@ def publish_scheduled_revision(article_id, now=None):
     article.live_revision = revision
     article.last_published_at = at
     article.scheduled_revision, article.go_live_at = None, None
+    _set_review_dates(article, revision)
     article.save(
-        update_fields=["live_revision", "last_published_at", "scheduled_revision", "go_live_at"]
+        update_fields=[
+            "live_revision",
+            "last_published_at",
+            "scheduled_revision",
+            "go_live_at",
+            "last_reviewed_at",
+            "review_due_at",
+        ]
     )
     schedules_changed()
     _record(

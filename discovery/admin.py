@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from mesoguide.stale_forms import RefuseStaleChanges
+
 from .models import EditorsPick, RelatedArticle
 
 
@@ -36,7 +38,7 @@ class RelatedArticleInline(admin.TabularInline):
 
 
 @admin.register(RelatedArticle)
-class RelatedArticleAdmin(admin.ModelAdmin):
+class RelatedArticleAdmin(RefuseStaleChanges, admin.ModelAdmin):
     list_display = ["article", "related", "order"]
     list_editable = ["order"]
     list_filter = ["article"]

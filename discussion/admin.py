@@ -2,11 +2,13 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from mesoguide.stale_forms import RefuseStaleChanges
+
 from .models import Comment, CommentStatus, comments_moderated
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(RefuseStaleChanges, admin.ModelAdmin):
     list_display = ["excerpt", "name", "article", "status", "created_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["name", "email", "body"]

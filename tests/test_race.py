@@ -3,15 +3,20 @@ change form, the workflow actions, the import), one random pair of actions
 per article: no update may be lost, and the audit log must explain the final
 state of every article exactly.
 
+Every worker leaves with os._exit after sending its results, the parent joins
+them with a timeout and kills what is left, and the race is bounded by
+RACE_SECONDS (default 300): a stuck worker fails the test, never hangs it.
+
 Run it alone (about 30-60 s):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mesoguide_wt11 \\
-    CACHE_URL=redis://127.0.0.1:6379/11 \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mesoguide_wt11b \\
+    CACHE_URL=redis://127.0.0.1:6379/10 \\
     RACE_PAIRS=200 .venv/bin/python -m pytest -q tests/test_race.py
 """
 
 import multiprocessing
 import os
+import queue
 import random
 import time
 
@@ -27,12 +32,16 @@ from articles import workflow
 from articles.content_import import import_content
 from articles.models import Article, ReviewEvent, Revision, Status, Topic
 from articles.roles import sync_groups
+from mesoguide import time_limit
 from tests import factories
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 pytestmark = [on_postgres, pytest.mark.django_db(transaction=True)]
 
 PAIRS = int(os.environ.get("RACE_PAIRS", "200"))
+# The whole race (not its setup) is bounded: after this many seconds the
+# workers are killed and the test fails instead of hanging CI.
+SECONDS = float(os.environ.get("RACE_SECONDS", "300"))
 ACTIONS = (
     "form_save",
     "text_save",
@@ -151,16 +160,30 @@ def perform(worker, pair, action, article_id, users, clients, folder, barrier):
 
 
 def run_worker(worker, plan, barrier, results, folder):
+    """The body of a forked worker. It always leaves with os._exit once its
+    results are sent: a normal exit would run the handlers and finalizers it
+    inherited from pytest (and wait on children it never started), which is how
+    a worker once stayed alive after answering and the run hung."""
+    code = 0
     try:
-        _run_worker(worker, plan, barrier, results, folder)
+        results.put((worker, _run_worker(worker, plan, barrier, folder)))
     except BaseException:
         import traceback
 
+        code = 1
         barrier.abort()  # the other worker must not wait for us
         results.put((worker, traceback.format_exc()))
+    finally:
+        try:
+            connections.close_all()
+            time_limit._stop_child()  # the Markdown child this worker started, if any
+            results.close()
+            results.join_thread()  # the results are in the pipe before we go
+        finally:
+            os._exit(code)
 
 
-def _run_worker(worker, plan, barrier, results, folder):
+def _run_worker(worker, plan, barrier, folder):
     connections.close_all()  # a connection of our own, not the parent's
     random.seed(worker * 7919)
     names = ("editor", "writer")
@@ -175,8 +198,33 @@ def _run_worker(worker, plan, barrier, results, folder):
         began = time.monotonic()
         ok = perform(worker, pair, action, article_id, users, clients, folder, barrier)
         done.append((article_id, action, ok, time.monotonic() - began))
-    results.put((worker, done))
-    connections.close_all()
+    return done
+
+
+def collect(workers, results, deadline):
+    """Each worker's results, waiting until `deadline` (time.monotonic()) at most;
+    then every worker is joined, and one still alive is killed, so the test
+    ends within its bound whatever a worker does."""
+    outcomes = {}
+    try:
+        while len(outcomes) < len(workers):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                worker, outcome = results.get(timeout=min(left, 5))
+            except queue.Empty:
+                if not any(p.is_alive() for p in workers) and results.empty():
+                    break  # every worker is gone without answering
+                continue
+            outcomes[worker] = outcome
+    finally:
+        for process in workers:
+            process.join(timeout=max(0.1, min(10, deadline - time.monotonic())))
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+    return outcomes
 
 
 def replay(article, events):
@@ -283,7 +331,7 @@ def test_two_processes_lose_no_update_and_the_log_explains_every_final_state(tmp
         plan, articles = set_up(PAIRS, rng)
     setup_seconds, started = time.monotonic() - setup_started, time.monotonic()
     context = multiprocessing.get_context("fork")
-    barrier, results = context.Barrier(2, timeout=60), context.Queue()
+    barrier, results = context.Barrier(2, timeout=30), context.Queue()
     connections.close_all()
     workers = [
         context.Process(target=run_worker, args=(w, plan, barrier, results, tmp_path / f"w{w}"))
@@ -291,12 +339,15 @@ def test_two_processes_lose_no_update_and_the_log_explains_every_final_state(tmp
     ]
     for process in workers:
         process.start()
-    outcomes = dict(results.get(timeout=600) for _ in workers)
+    outcomes = collect(workers, results, deadline=started + SECONDS)
+    missing = [w for w in (0, 1) if w not in outcomes]
+    assert not missing, (
+        f"worker(s) {missing} sent nothing within {SECONDS:g} s "
+        f"(exit codes {[p.exitcode for p in workers]}): run fewer pairs or raise RACE_SECONDS"
+    )
     crashed = {w: out for w, out in outcomes.items() if isinstance(out, str)}
     assert not crashed, crashed
-    for process in workers:
-        process.join(timeout=30)
-        assert process.exitcode == 0
+    assert [p.exitcode for p in workers] == [0, 0]
     elapsed = time.monotonic() - started
 
     actors = {

@@ -237,3 +237,19 @@ def test_workflow_functions_refuse_a_stale_version(live_article, editor):
     with pytest.raises(ValidationError, match="after you opened it"):
         workflow.unpublish(live_article, user=editor, expected_version=seen)
     assert Article.objects.get(pk=live_article.pk).status == Status.PUBLISHED
+
+
+def test_a_form_naming_another_articles_text_is_refused_with_a_message_not_an_error_page(
+    editor,
+):
+    article = factories.published_article(slug="hand-edited-form")
+    elsewhere = factories.draft_article(slug="elsewhere")
+    client = logged_in(editor)
+    client.raise_request_exception = False
+    form = open_form(client, article)
+    form["body"] += "\nA new line.\n"
+    form["based_on"] = elsewhere.latest_revision.pk
+    response = client.post(change_url(article), form)
+    assert response.status_code == 200
+    assert "does not match the article&#x27;s latest text" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).latest_revision.body == article.latest_revision.body

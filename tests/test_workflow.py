@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from articles import workflow
@@ -230,13 +231,14 @@ def test_restore_copies_an_old_revision_into_a_new_draft(writer):
     assert list(article.revisions.values_list("number", flat=True)) == [3, 2, 1]
 
 
-def test_approval_sets_the_review_clock(writer, medical_reviewer):
+def test_publishing_an_approved_revision_sets_the_review_clock(writer, medical_reviewer, editor):
     article = in_state("in_review", author=writer)
     article.review_interval_months = 6
     article.save()
     workflow.transition(article, workflow.APPROVE, user=medical_reviewer)
+    workflow.publish(article, user=editor)
     article.refresh_from_db()
-    assert article.last_reviewed_at.date() == timezone.now().date()
+    assert article.last_reviewed_at == article.live_revision.approved_at
     assert article.review_due_at.date() == workflow.months_after(article.last_reviewed_at, 6).date()
 
 
@@ -281,3 +283,27 @@ def test_an_approval_names_its_reviewer_so_an_unnamed_account_cannot_approve(
     assert "Reviewed by Eda Itor on" in html
     revision = Article.objects.get(pk=article.pk).live_revision
     assert revision.approved_by == named and revision.created_by == writer
+
+
+def test_approving_a_draft_that_is_not_published_leaves_the_live_pages_review_dates(
+    writer, medical_reviewer, editor
+):
+    article = factories.published_article(slug="overdue")
+    overdue = timezone.now() - timezone.timedelta(days=40)
+    Article.objects.filter(pk=article.pk).update(
+        review_due_at=overdue, last_reviewed_at=overdue - timezone.timedelta(days=365)
+    )
+    article = Article.objects.get(pk=article.pk)
+    latest = article.latest_revision
+    workflow.save_draft(
+        article, user=writer, title=latest.title, summary=latest.summary, body="A tweak.\n"
+    )
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    workflow.transition(article, workflow.APPROVE, user=medical_reviewer)
+    assert "Review overdue" in Client().get("/guide/overdue/").content.decode()
+    assert Article.objects.get(pk=article.pk).review_due_at == overdue
+
+    workflow.publish(article, user=editor, at=timezone.now() + timezone.timedelta(hours=1))
+    assert Article.objects.get(pk=article.pk).review_due_at == overdue  # still the old text
+    workflow.publish_due(now=timezone.now() + timezone.timedelta(hours=2))
+    assert Article.objects.get(pk=article.pk).review_due_at > timezone.now()
