@@ -72,3 +72,15 @@ def test_editorial_policy_says_how_much_of_a_source_was_read():
     text = page("editorial-policy")
     assert "a source we have read" not in text
     assert "abstract" in text
+
+
+def test_partner_register_help_and_editors_guide_follow_the_no_clinics_rule():
+    from partners.models import AffiliatePartner
+
+    help_text = str(AffiliatePartner._meta.get_field("disclosure").help_text)
+    assert not re.search(r"\bbook(?:s|ing)? through\b", help_text)
+    assert "Never a clinic" in help_text
+    guide = (Path(settings.BASE_DIR) / "docs" / "editors.md").read_text(encoding="utf-8")
+    partners = " ".join(guide.split("\n## Partners\n", 1)[1].split("\n## ", 1)[0].split())
+    assert "never register a clinic" in partners
+    assert "no paid link earns us money when someone books a treatment" in partners
