@@ -44,7 +44,9 @@ class AffiliatePartner(models.Model):
         validators=[validate_storable],
         help_text=(
             "One short sentence for readers, shown before the first paid link and on the "
-            "disclosure page, e.g. “We earn a commission if you book through this partner.”"
+            "disclosure page, e.g. “We may earn a commission if you buy something on this "
+            "partner’s website.” Never a clinic: no paid link may earn us money when a "
+            "reader books a treatment (see the editors’ guide, Partners)."
         ),
     )
     active_from = models.DateField(help_text="First day its links are marked as paid.")

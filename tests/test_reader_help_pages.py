@@ -43,8 +43,64 @@ def test_costs_section_says_who_pays_cites_its_sources_and_invents_no_price():
 
 def test_motives_prompt_is_sourced():
     motives = section(body("articles", "sessions.md"), "Your own reasons")
-    assert {"nhsintro", "mayocosmetic"} <= cited(motives)
+    assert {"nhsintro", "mayoabout"} <= cited(motives)
     assert "Who is this for" in motives
+
+
+def sources(text):
+    return dict(re.findall(r"^\[\^([^\]]+)\]: (.*)$", text, re.MULTILINE))
+
+
+def sentence_with(text, words):
+    for match in re.finditer(r"[^.\n]*\.(?:\[\^[^\]]+\])*", text):
+        if words in match.group(0):
+            return match.group(0)
+    raise AssertionError(f"no sentence with {words!r}")
+
+
+def test_motives_advice_is_cited_to_the_mayo_page_that_gives_it():
+    # The 'what to know beforehand' page has no word on motives; the overview page has.
+    text = body("articles", "sessions.md")
+    assert cited(sentence_with(text, "your motives")) == {"mayoabout"}
+    assert "tests-procedures/cosmetic-surgery/about/pac-20385138" in sources(text)["mayoabout"]
+
+
+def test_source_lines_say_what_was_actually_read():
+    sessions = sources(body("articles", "sessions.md"))
+    assert "Retired page, no longer online" in sessions["nhsintro"]
+    assert "archived NHS page" not in sessions["nhsintro"]
+    provider = sources(body("articles", "choosing-a-provider.md"))
+    assert "only in a copy of this article reprinted in a magazine" in provider["mayocosmetic"]
+    kaminer = sources(body("articles", "how-mesotherapy-works.md"))["kaminer"]
+    assert "unofficial copy uploaded to Scribd" in kaminer
+    assert "could not confirm the paper's DOI" in kaminer
+
+
+def test_skin_test_before_hyaluronidase_is_cited_to_the_label_we_read():
+    text = body("articles", "side-effects.md")
+    assert "vitraselabel" in cited(sentence_with(text, "skin test"))
+    assert "americancompendium.com" in sources(text)["vitraselabel"]
+
+
+@pytest.mark.parametrize(
+    "name", ["allergy-testing.md", "choosing-a-provider.md", "side-effects.md"]
+)
+def test_emergency_advice_gives_the_uk_and_us_numbers_with_their_sources(name):
+    text = body("articles", name)
+    assert "emergency services" not in text, "give the numbers"
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if "999" in p and "[^" in p]
+    assert paragraphs
+    for paragraph in paragraphs:
+        if "NHS 111" in paragraph and "911" not in paragraph:
+            assert "nhs111" in cited(paragraph)
+            continue
+        assert "911" in paragraph, "never 999 alone"
+    assert {"nhs", "nhs111", "us911"} <= cited("\n".join(paragraphs))
+    assert {"nhs", "nhs111", "us911"} <= set(sources(text))
+
+
+def test_no_unsourced_advice_on_whom_to_call_in_the_us():
+    assert "doctor's office first" not in body("articles", "side-effects.md")
 
 
 def test_emergency_numbers_for_the_uk_and_the_us_each_with_a_source():
@@ -90,6 +146,9 @@ GLOSSARY_TERMS = {
     "single-use-vial": r"single-use vials?",
     "culture": r"cultures?",
     "biopsy": r"biopsy",
+    "controlled-trial": r"(?<![-\w])controlled (?:study|studies|trials?)",
+    "case-report": r"case (?:reports?|series)",
+    "placebo": r"placebo|dummy(?: injection)?",
 }
 
 
@@ -107,7 +166,7 @@ def test_glossary_defines_each_term_and_articles_link_their_first_use(client):
         for term in re.findall(r"\]\(/glossary/#([a-z-]+)\)", text):
             assert f'id="{term}"' in html, f"{path.name} links to a missing term {term}"
         for term, pattern in GLOSSARY_TERMS.items():
-            uses = list(re.finditer(rf"\b{pattern}\b", text, re.IGNORECASE))
+            uses = list(re.finditer(rf"\b(?:{pattern})\b", text, re.IGNORECASE))
             if not uses:
                 continue
             first = uses[0]
@@ -146,3 +205,22 @@ def test_an_overdue_review_says_so(client):
     cache.clear()
     html = client.get("/guide/overdue/").content.decode()
     assert "Review overdue since" in html and "Next review due by" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["questions-to-ask", "glossary"])
+def test_a_page_published_once_says_published_not_updated(client, slug):
+    call_command("import_content", stdout=open("/dev/null", "w"))
+    html = client.get(f"/{slug}/").content.decode()
+    assert 'Published <time datetime="2026-12-01">1 December 2026</time></p>' in html
+    assert "Updated" not in html
+
+
+@pytest.mark.django_db
+def test_a_page_changed_after_publication_says_both(client):
+    call_command("import_content", stdout=open("/dev/null", "w"))
+    html = client.get("/privacy/").content.decode()
+    assert (
+        'Published <time datetime="2026-11-25">25 November 2026</time> · '
+        'Updated <time datetime="2026-12-01">1 December 2026</time>'
+    ) in html

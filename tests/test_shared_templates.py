@@ -86,3 +86,11 @@ def test_list_pages_that_do_not_exist_are_404(client, site):
     assert client.get(topic, {"page": 1}).status_code == 200
     assert client.get(topic, {"page": 2}).status_code == 404
     assert client.get(topic, {"page": "abc"}).status_code == 404
+
+
+def test_each_search_landmark_on_the_search_page_has_its_own_name(client):
+    html = client.get("/search/?q=bruising").content.decode()
+    forms = re.findall(r"<form[^>]*\brole=\"search\"[^>]*>", html)
+    assert len(forms) == 2, "the header's and the page's"
+    names = [re.search(r'aria-label="([^"]+)"', form).group(1) for form in forms]
+    assert len(set(names)) == 2, names

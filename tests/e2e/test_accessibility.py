@@ -22,3 +22,17 @@ def test_no_public_page_has_wcag_violations(page, launch_site, subtests):
             visit(page)
             violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
             assert not violations, "\n".join(map(describe, violations))
+
+
+# landmark-unique is an axe "best practice", outside the WCAG tags above: a page
+# with two search landmarks (header and search page) needs a distinct name for each.
+LANDMARK_OPTIONS = {"runOnly": {"type": "rule", "values": ["landmark-unique"]}}
+
+
+def test_landmarks_of_one_kind_have_distinct_names(page, launch_site, subtests):
+    axe = Axe()
+    for name, visit in PAGE_STATES.items():
+        with subtests.test(msg=name):
+            visit(page)
+            violations = axe.run(page, options=LANDMARK_OPTIONS).response["violations"]
+            assert not violations, "\n".join(map(describe, violations))
