@@ -173,7 +173,7 @@ def test_privacy_page_calls_the_rate_limit_code_what_it_is():
 def test_privacy_page_login_records_follow_the_axes_settings():
     assert settings.AXES_FAILURE_LIMIT == 5
     assert settings.AXES_COOLOFF_TIME == 1  # hours
-    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "username"]
     assert settings.AXES_RESET_ON_SUCCESS is True
     # No expiry job and no failure log kept for ever: records go as the page says.
     assert not getattr(settings, "AXES_USE_ATTEMPT_EXPIRATION", False)
@@ -181,8 +181,9 @@ def test_privacy_page_login_records_follow_the_axes_settings():
     assert not getattr(settings, "AXES_DISABLE_ACCESS_LOG", False), "the page says logins are kept"
     text = page("privacy")
     assert "the user name that was typed" in text and "browser identifier (user agent)" in text
-    assert "After 5 failures for one user name from one address" in text
-    assert "locked out from that address for an hour" in text
+    assert "After 5 failures for one user name, from one address or from several" in text
+    assert "that user name is locked out for an hour" in text
+    assert "gets an email saying so" in text  # mesoguide/login_lockout.py
     assert "once an hour has passed since that record's last failure" in text
     assert "These login records stay in our database until they are deleted" in text
 
