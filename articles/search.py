@@ -77,9 +77,9 @@ class Result:
     section_url: str = ""
 
 
-def _visible_entries():
-    """Index entries of what readers may see now (the publish window applies here)."""
-    return SearchEntry.objects.filter(article__in=Article.objects.published()).select_related(
+def _visible_entries(now=None):
+    """Index entries of what readers may see at `now` (the publish window applies here)."""
+    return SearchEntry.objects.filter(article__in=Article.objects.published(now)).select_related(
         "article", "article__topic", "revision"
     )
 
@@ -117,7 +117,7 @@ class ResultsPage:
 def page_number(raw):
     """The page asked for: plain ASCII digits, else the first (int() reads "١" as 1)."""
     raw = (raw or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
+    return max(1, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
 
 
 def results_page(query, number, request):
@@ -141,19 +141,36 @@ def results_page(query, number, request):
             cached = None
         if cached is not None:
             return cached
-    if not SEARCH_RATE_LIMIT.hit(client):
+    # While the shared cache is away its counters answer nothing: count here.
+    allowed = SEARCH_RATE_LIMIT.hit(client) if generation is not None else _hit_here(client)
+    if not allowed:
         if len(_limited_until) >= LIMITED_CLIENTS_KEPT:
             _limited_until.clear()
         window = SEARCH_RATE_LIMIT.per_seconds
         _limited_until[client] = time.monotonic() + window - time.time() % window
         raise TooManySearches
-    page = _one_page(search(query), query, number)
-    if generation is not None:
+    searched_at = timezone.now()
+    page = _one_page(search(query, searched_at), query, number)
+    lifetime = _results_lifetime(searched_at)
+    if generation is not None and lifetime > 0:
         try:
-            cache.set(key, page, _results_lifetime())
+            cache.set(key, page, lifetime)
         except Exception:  # noqa: S110 (the page is answered all the same)
             pass
     return page
+
+
+_counted_here = {}
+
+
+def _hit_here(client):
+    """SEARCH_RATE_LIMIT counted in this process (bounded like _limited_until)."""
+    window = int(time.time() // SEARCH_RATE_LIMIT.per_seconds)
+    if len(_counted_here) >= LIMITED_CLIENTS_KEPT:
+        _counted_here.clear()
+    count = _counted_here.get((client, window), 0) + 1
+    _counted_here[(client, window)] = count
+    return count <= SEARCH_RATE_LIMIT.limit
 
 
 def _one_page(matches, query, number):
@@ -169,27 +186,27 @@ def _one_page(matches, query, number):
     return ResultsPage(results(rows, query), total, number)
 
 
-def _results_lifetime():
-    """Seconds cached results stay valid: until a scheduled publication or removal
-    changes what may be found, at most RESULTS_CACHE_SECONDS."""
+def _results_lifetime(searched_at):
+    """Whole seconds results found at `searched_at` stay valid from now: until the
+    next scheduled publication or removal after that moment (one may have come
+    while the query ran), at most RESULTS_CACHE_SECONDS; 0 means don't keep them."""
     from mesoguide.cache_invalidation import next_change_without_a_save
 
-    now = timezone.now()
-    moment, _partner_day = next_change_without_a_save(now)
+    moment, _partner_day = next_change_without_a_save(searched_at)
     if moment is None:
         return RESULTS_CACHE_SECONDS
-    return max(1, min(RESULTS_CACHE_SECONDS, int((moment - now).total_seconds())))
+    return max(0, min(RESULTS_CACHE_SECONDS, int((moment - timezone.now()).total_seconds())))
 
 
-def search(query):
+def search(query, now=None):
     """A queryset of matching index entries (articles/search_index.py), best first,
     ready for a Paginator.
 
     Ranked by where the words are: the title counts most, then the headings (the
     table of contents), then the summary, then the body."""
     if connection.vendor == "postgresql":
-        return _postgres_search(query)
-    return _simple_search(query)
+        return _postgres_search(query, now)
+    return _simple_search(query, now)
 
 
 def results(entries, query):
@@ -287,14 +304,14 @@ def _snippet(text, pattern):
 # --- PostgreSQL ------------------------------------------------------------------
 
 
-def _postgres_search(query):
+def _postgres_search(query, now=None):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
     # The stored, weighted vector (title A, headings B, summary C, body D) finds
     # the matches through its GIN index and ranks them without reparsing text.
     return (
-        _visible_entries()
+        _visible_entries(now)
         .filter(document=search_query)
         .annotate(rank=SearchRank(F("document"), search_query))
         .order_by("-rank", "pk")
@@ -316,9 +333,9 @@ def _words(query):
     return re.findall(r"\w+", query)[:MAX_WORDS]
 
 
-def _simple_search(query):
+def _simple_search(query, now=None):
     words = _words(query)
-    entries = _visible_entries()
+    entries = _visible_entries(now)
     for word in words:
         entries = entries.filter(
             Q(title__icontains=word)

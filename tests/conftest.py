@@ -25,6 +25,7 @@ def _fast_and_isolated(settings, tmp_path, monkeypatch):
     # Rate-limit counters and buffered view counts must not leak between tests.
     cache.clear()
     monkeypatch.setattr(site_search, "_limited_until", {})
+    monkeypatch.setattr(site_search, "_counted_here", {})
     monkeypatch.setattr(counting, "_pending", counting._PendingVisits())
     yield
     cache.clear()

@@ -81,7 +81,7 @@ def test_scheduled_text_is_found_from_its_moment_with_results_cached(client):
     # Cached results live no longer than the wait for that moment (no save happens then).
     from articles.search import _results_lifetime
 
-    assert _results_lifetime() <= 30
+    assert _results_lifetime(timezone.now()) <= 30
     Article.objects.filter(pk=article.pk).update(publish_at=timezone.now())
     from django.core.cache import cache
 
@@ -128,3 +128,35 @@ def test_rebuild_writes_the_index_afresh():
     SearchEntry.objects.all().delete()
     assert rebuild() == 1
     assert SearchEntry.objects.get().article.slug == "d"
+
+
+@pytest.mark.parametrize("page", ["0", "00000", "0\t"])
+def test_page_zero_is_the_first_page(client, page):
+    factories.published_article(slug="z", title="Zero", body=body("Zero."))
+    response = client.get(SEARCH, {"q": "zero", "page": page})
+    assert response.status_code == 200 and 'href="/guide/z/"' in response.content.decode()
+
+
+def test_the_search_limit_holds_while_the_shared_cache_is_away(client, monkeypatch):
+    from articles import search, search_index
+    from mesoguide.ratelimit import RateLimit
+
+    monkeypatch.setattr(search, "SEARCH_RATE_LIMIT", RateLimit("search", limit=3, per_seconds=60))
+    monkeypatch.setattr(search_index, "generation", lambda: None)  # what an outage answers
+    statuses = [client.get(SEARCH, {"q": f"word{n}"}).status_code for n in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_results_found_before_an_unpublish_moment_are_not_kept_past_it(client, monkeypatch):
+    from articles import search
+
+    factories.approve_and_publish(
+        factories.draft_article(slug="soon-gone", title="Soon gone", body=body("Quokkaword.")),
+        at=timezone.now() - timezone.timedelta(days=1),
+        until=timezone.now() + timezone.timedelta(seconds=1),
+    )
+    searched_at = timezone.now()
+    # The query ran before the moment; the results are stored after it.
+    later = searched_at + timezone.timedelta(seconds=2)
+    monkeypatch.setattr(search.timezone, "now", lambda: later)
+    assert search._results_lifetime(searched_at) == 0
