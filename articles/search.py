@@ -337,22 +337,30 @@ def _simple_search(query, now=None):
     words = _words(query)
     entries = _visible_entries(now)
     for word in words:
+        starts = _word_start(word)
         entries = entries.filter(
-            Q(title__icontains=word)
-            | Q(headings__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(body__icontains=word)
+            Q(title__iregex=starts)
+            | Q(headings__iregex=starts)
+            | Q(summary__iregex=starts)
+            | Q(body__iregex=starts)
         )
     score = Value(0)
     for w in words:
+        starts = _word_start(w)
         score = (
             score
-            + Case(When(title__icontains=w, then=Value(1000)), default=Value(0))
-            + Case(When(headings__icontains=w, then=Value(100)), default=Value(0))
-            + Case(When(summary__icontains=w, then=Value(20)), default=Value(0))
+            + Case(When(title__iregex=starts, then=Value(1000)), default=Value(0))
+            + Case(When(headings__iregex=starts, then=Value(100)), default=Value(0))
+            + Case(When(summary__iregex=starts, then=Value(20)), default=Value(0))
             + _occurrences("body", w)
         )
     return entries.annotate(score=score).order_by("-score", "pk")
+
+
+def _word_start(word):
+    """A regular expression for `word` at the start of a word: "999" finds "999"
+    and "bruis" finds "bruising", but "999" does not find "1999"."""
+    return rf"\b{re.escape(word)}"
 
 
 def _occurrences(field, word):

@@ -149,3 +149,24 @@ def test_postgres_search_uses_the_gin_index_of_the_search_entries(guide):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "search_entry_document" in plan, plan
+
+
+def test_a_number_is_found_as_a_word_not_inside_another_number(client):
+    factories.published_article(
+        slug="emergency", title="Emergency help", body=body("In the UK call 999 at once.")
+    )
+    factories.published_article(
+        slug="history", title="A short history", body=body("First described in 1999.")
+    )
+    html = search(client, "999")
+    assert 'href="/guide/emergency/"' in html
+    assert 'href="/guide/history/"' not in html
+    assert 'href="/guide/history/"' in search(client, "1999")
+
+
+def test_a_word_is_not_found_inside_another_word(client):
+    factories.published_article(slug="inject", title="Injections", body=body("Mesotherapy."))
+    factories.published_article(slug="therapy", title="Therapy", body=body("Therapy basics."))
+    html = search(client, "therapy")
+    assert 'href="/guide/therapy/"' in html
+    assert 'href="/guide/inject/"' not in html
