@@ -25,14 +25,24 @@ from .rendering import MarkdownRefused, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
+# What a changed file tells readers on the change log when its text replaces live
+# text: the summary, and whether the change alters what the article advises.
+CHANGE_FIELDS = ("change_summary", "material_change")
 DOCUMENT_FIELDS = {
     Kind.ARTICLE: {
         "required": {"title", "slug", "summary", "topic", "author", "status"},
-        "optional": {"published", "updated", "order", "review_interval_months"},
+        "optional": {"published", "updated", "order", "review_interval_months", *CHANGE_FIELDS},
     },
     Kind.PAGE: {
         "required": {"title", "slug", "summary", "status"},
-        "optional": {"author", "published", "updated", "order", "review_interval_months"},
+        "optional": {
+            "author",
+            "published",
+            "updated",
+            "order",
+            "review_interval_months",
+            *CHANGE_FIELDS,
+        },
     },
 }
 PERSON_FIELDS = {"required": {"name", "slug"}, "optional": {"role", "credentials"}}
@@ -40,6 +50,8 @@ TOPIC_FIELDS = {"required": {"slug", "title"}, "optional": {"description"}}
 # Fields that hold a whole number, and the largest the database column takes.
 WHOLE_NUMBERS = {"order": 2_147_483_647, "review_interval_months": 120}
 DATES = {"published", "updated"}
+YES_OR_NO = {"material_change"}
+CHANGE_SUMMARY_CHARS = 300  # Revision.change_summary
 
 
 class ContentError(Exception):
@@ -199,6 +211,9 @@ def _check_fields(source, data, spec, line=None):
                 )
         elif key in DATES:
             continue  # checked by _as_datetime
+        elif key in YES_OR_NO:
+            if type(value) is not bool:
+                raise ContentError(source.path, where, f"'{key}' must be true or false")
         elif value is not None and not isinstance(value, str):
             # YAML reads [a, b], {a: 1}, dates, numbers and true as other things than text.
             raise ContentError(
@@ -248,6 +263,16 @@ def _check_document(source, known_topics, known_people):
         raise source.error("summary", "summary is longer than 300 characters")
     if len(str(data["title"])) > 200:
         raise source.error("title", "title is longer than 200 characters")
+    summary = data.get("change_summary") or ""
+    if len(summary) > CHANGE_SUMMARY_CHARS:
+        raise source.error(
+            "change_summary", f"change_summary is longer than {CHANGE_SUMMARY_CHARS} characters"
+        )
+    if data.get("material_change") and not summary.strip():
+        raise source.error(
+            "material_change",
+            "a material change needs a change_summary saying what changed for readers",
+        )
     if source.kind == Kind.ARTICLE and data["topic"] not in known_topics:
         raise source.error("topic", f"unknown topic '{data['topic']}'")
     if data.get("author") is not None and data["author"] not in known_people:
@@ -430,6 +455,7 @@ def _import_document(source, *, force, publish_live, operator):
         )
     else:
         revision = latest
+    _note_change(revision, data)
     article.refresh_from_db()
     if data["status"] == "published":
         note = _publish_imported(article, revision, source, publish_live, operator) + note
@@ -442,6 +468,20 @@ def _import_document(source, *, force, publish_live, operator):
         imported_version=article.version,
     )
     return Outcome(result, source.path, f"{slug}{note}")
+
+
+def _note_change(revision, data):
+    """Keep the file's change summary on a revision that will replace live text, so
+    that whoever publishes it (an editor, or --publish) logs it for readers."""
+    summary = (data.get("change_summary") or "").strip()
+    if not summary or revision.published_at is not None:
+        return
+    material = bool(data.get("material_change"))
+    if (revision.change_summary, revision.change_is_material) != (summary, material):
+        type(revision).objects.filter(pk=revision.pk).update(
+            change_summary=summary, change_is_material=material
+        )
+        revision.change_summary, revision.change_is_material = summary, material
 
 
 def _publish_imported(article, revision, source, publish_live, operator):
@@ -463,7 +503,12 @@ def _publish_imported(article, revision, source, publish_live, operator):
         user=None,
         at=at,
         expected_version=article.version,
-        change_summary="Updated from the content files." if is_live else "First published.",
+        change_summary=(
+            (source.data.get("change_summary") or "Updated from the content files.")
+            if is_live
+            else "First published."
+        ),
+        material=is_live and bool(source.data.get("material_change")),
         without_review_by=operator,
     )
     if updated and not is_live:
