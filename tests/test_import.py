@@ -41,6 +41,11 @@ def write(folder, relative, text):
 
 @pytest.fixture
 def content(tmp_path):
+    return make_content(tmp_path)
+
+
+def make_content(tmp_path):
+    """A small content folder: a topic, a person, a published and a draft article."""
     root = tmp_path / "content"
     write(
         root, "topics.yaml", "- slug: how-it-works\n  title: How it works\n  description: Basics.\n"

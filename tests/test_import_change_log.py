@@ -5,9 +5,14 @@ import pytest
 from django.core.management import CommandError
 
 from articles.models import Article
-from tests.test_import import ARTICLE, content, run_import, snapshot, write  # noqa: F401
+from tests.test_import import ARTICLE, make_content, run_import, snapshot, write
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content(tmp_path):
+    return make_content(tmp_path)
 
 
 def corrected(line, *front_matter):
@@ -96,9 +101,7 @@ def test_the_first_publication_is_logged_as_such_whatever_the_file_says(content,
         (['change_summary: "a\\x0bb"'], 11, "U+000B"),
     ],
 )
-def test_a_bad_change_field_stops_the_import_naming_file_and_line(
-    content, fields, line, message
-):
+def test_a_bad_change_field_stops_the_import_naming_file_and_line(content, fields, line, message):
     run_import(content)
     before = snapshot()
     write(content, "articles/one.md", corrected("Changed.", *fields))
