@@ -41,7 +41,8 @@ run: $(STAMP)
 # Production mode with gunicorn (gunicorn.conf.py) on PORT: the same set-up as
 # `make run`, then DEBUG off and everything else from the environment. The
 # site refuses to start, naming what is missing, without SECRET_KEY,
-# ALLOWED_HOSTS, DATABASE_URL, CACHE_URL and EMAIL_URL.
+# ALLOWED_HOSTS, DATABASE_URL, CACHE_URL, EMAIL_URL, SITE_URL, PUBLISHER_NAME,
+# PUBLISHER_ADDRESS and PRIVACY_EMAIL.
 serve: export DEBUG := off
 serve: $(STAMP)
 	mkdir -p data

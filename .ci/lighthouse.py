@@ -45,6 +45,9 @@ def site_environment(workdir):
         "CACHE_URL": f"filecache://{workdir}/cache",
         "EMAIL_URL": "consolemail://",
         "SITE_URL": f"http://127.0.0.1:{PORT}",
+        "PUBLISHER_NAME": "Lighthouse run (no real publisher)",
+        "PUBLISHER_ADDRESS": "Nowhere",
+        "PRIVACY_EMAIL": "nobody@localhost.invalid",
         # Served over plain HTTP on 127.0.0.1, with no TLS proxy in front.
         "SECURE_SSL_REDIRECT": "off",
         "LOG_LEVEL": "WARNING",

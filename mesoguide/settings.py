@@ -198,6 +198,18 @@ SITE_NAME = "MesoGuide"
 SITE_URL = _required_in_production("SITE_URL", "").rstrip("/")
 if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
     raise ImproperlyConfigured("SITE_URL must be an origin like https://mesoguide.example.")
+# Who runs the site: the data controller the privacy page names, with a postal
+# address and a private address for requests about personal data. Required in
+# production, so the page can never go live without them; empty in development,
+# where the page says that no publisher is set.
+PUBLISHER_NAME = _required_in_production("PUBLISHER_NAME", "").strip()
+PUBLISHER_ADDRESS = _required_in_production("PUBLISHER_ADDRESS", "").strip()
+PRIVACY_EMAIL = _required_in_production("PRIVACY_EMAIL", "").strip()
+for _name in ("PUBLISHER_NAME", "PUBLISHER_ADDRESS", "PRIVACY_EMAIL"):
+    if not DEBUG and not globals()[_name]:
+        raise ImproperlyConfigured(f"{_name} must not be empty when DEBUG is off.")
+if PRIVACY_EMAIL and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", PRIVACY_EMAIL):
+    raise ImproperlyConfigured("PRIVACY_EMAIL must be an e-mail address like privacy@example.org.")
 
 # --- Security -------------------------------------------------------------------
 # Everything below is on whenever DEBUG is off; `manage.py check --deploy

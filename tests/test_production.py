@@ -42,6 +42,9 @@ def production_env(tmp_path, **overrides):
         CACHE_URL=f"filecache://{tmp_path / 'cache'}",
         EMAIL_URL="smtp://mail.example.org:25",
         SITE_URL="https://mesoguide.example",
+        PUBLISHER_NAME="Example Publishing Ltd",
+        PUBLISHER_ADDRESS="1 Example Street, Exampleton, EX1 1EX",
+        PRIVACY_EMAIL="privacy@mesoguide.example",
         SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https",
         DJANGO_SETTINGS_MODULE="tests.production_settings",
     )

@@ -17,6 +17,9 @@ PRODUCTION = {
     "CACHE_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp://mail.example.org:25",
     "SITE_URL": "https://example.org",
+    "PUBLISHER_NAME": "Example Publishing Ltd",
+    "PUBLISHER_ADDRESS": "1 Example Street, Exampleton, EX1 1EX",
+    "PRIVACY_EMAIL": "privacy@example.org",
 }
 
 
@@ -65,3 +68,17 @@ def test_production_refuses_a_proxy_ssl_header_other_than_x_forwarded_proto():
     result = start_django(**{**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Ssl: on"})
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https'" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["PUBLISHER_NAME", "PUBLISHER_ADDRESS", "PRIVACY_EMAIL"])
+def test_production_refuses_an_empty_publisher_setting(name):
+    result = start_django(**{**PRODUCTION, name: "  "})
+    assert result.returncode != 0
+    assert f"{name} must not be empty when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize("address", ["privacy", "privacy@", "a b@example.org", "<x@example.org>"])
+def test_production_refuses_a_privacy_email_that_is_not_an_address(address):
+    result = start_django(**{**PRODUCTION, "PRIVACY_EMAIL": address})
+    assert result.returncode != 0
+    assert "PRIVACY_EMAIL must be an e-mail address" in result.stderr

@@ -92,9 +92,8 @@ def test_privacy_page_sends_no_private_request_through_the_public_comment_form()
     # Moderators can approve comments in bulk, which publishes them.
     text = page("privacy")
     assert "Private request" not in text
-    assert "you cannot make a request privately through this site" in text
-    assert "not yet published the publisher's legal name" in text
     assert "please do not use the comment form for a request about your data" in text.lower()
+    assert 'under "Who runs this site" at the top of this page' in text
 
 
 def test_privacy_page_lists_everything_a_newsletter_sign_up_stores():
@@ -196,3 +195,43 @@ def test_comment_and_newsletter_forms_link_to_the_privacy_page(client):
     assert link in client.get("/newsletter/").content.decode()
     article_html = client.get(f"/guide/{article.slug}/").content.decode()
     assert article_html.count(link) >= 2, "under the article: comment form and sign-up"
+
+
+def privacy_page(client):
+    from articles.models import Kind
+
+    factories.approve_and_publish(
+        factories.draft_article(slug="privacy", title="Privacy", kind=Kind.PAGE, body="Text.")
+    )
+    return client.get("/privacy/").content.decode()
+
+
+@pytest.mark.django_db
+def test_privacy_page_names_who_runs_the_site_and_where_to_write(client, settings):
+    settings.PUBLISHER_NAME = "Example Publishing Ltd"
+    settings.PUBLISHER_ADDRESS = "1 Example Street, Exampleton\nEX1 1EX"
+    settings.PRIVACY_EMAIL = "privacy@example.org"
+    html = privacy_page(client)
+    assert "Example Publishing Ltd publishes this site and is the data controller" in html
+    assert "<address>1 Example Street<br>Exampleton<br>EX1 1EX</address>" in html
+    assert '<a href="mailto:privacy@example.org">privacy@example.org</a>' in html
+    assert "without a named publisher" not in html
+
+
+@pytest.mark.django_db
+def test_a_development_copy_says_it_has_no_publisher(client, settings):
+    settings.PUBLISHER_NAME = settings.PUBLISHER_ADDRESS = settings.PRIVACY_EMAIL = ""
+    html = privacy_page(client)
+    assert "runs without a named publisher" in html
+    assert "mailto:" not in html.split('class="publisher"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.django_db
+def test_the_publisher_is_shown_on_the_privacy_page_only(client, settings):
+    from articles.models import Kind
+
+    settings.PUBLISHER_NAME = "Example Publishing Ltd"
+    factories.approve_and_publish(
+        factories.draft_article(slug="about", title="About", kind=Kind.PAGE, body="Text.")
+    )
+    assert 'class="publisher"' not in client.get("/about/").content.decode()
