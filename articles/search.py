@@ -141,9 +141,7 @@ def results_page(query, number, request):
             cached = None
         if cached is not None:
             return cached
-    # While the shared cache is away its counters answer nothing: count here.
-    allowed = SEARCH_RATE_LIMIT.hit(client) if generation is not None else _hit_here(client)
-    if not allowed:
+    if not SEARCH_RATE_LIMIT.hit(client):
         if len(_limited_until) >= LIMITED_CLIENTS_KEPT:
             _limited_until.clear()
         window = SEARCH_RATE_LIMIT.per_seconds
@@ -158,19 +156,6 @@ def results_page(query, number, request):
         except Exception:  # noqa: S110 (the page is answered all the same)
             pass
     return page
-
-
-_counted_here = {}
-
-
-def _hit_here(client):
-    """SEARCH_RATE_LIMIT counted in this process (bounded like _limited_until)."""
-    window = int(time.time() // SEARCH_RATE_LIMIT.per_seconds)
-    if len(_counted_here) >= LIMITED_CLIENTS_KEPT:
-        _counted_here.clear()
-    count = _counted_here.get((client, window), 0) + 1
-    _counted_here[(client, window)] = count
-    return count <= SEARCH_RATE_LIMIT.limit
 
 
 def _one_page(matches, query, number):

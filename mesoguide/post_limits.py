@@ -9,8 +9,8 @@ newsletter/subscriptions.py). Admin login attempts count too (django-axes
 also locks a user name after repeated failures from one address); the rest of
 the admin needs a staff login and is not counted.
 
-If the cache is unreachable the limit is not enforced (logged): an outage of
-the cache must not stop readers from posting.
+While the cache is unreachable each process counts on its own (ratelimit.py):
+the limit still holds per process, and an outage never stops readers posting.
 """
 
 import logging
@@ -34,12 +34,7 @@ class PublicPostLimitMiddleware:
         if request.method == "POST" and not self._is_staff_work(request):
             window = settings.PUBLIC_POST_WINDOW
             limit = RateLimit("public-post", settings.PUBLIC_POST_LIMIT, window)
-            try:
-                allowed = limit.hit_by_client(request)
-            except Exception:
-                logger.warning("Public POST limit not enforced: cache error", exc_info=True)
-                allowed = True
-            if not allowed:
+            if not limit.hit_by_client(request):
                 return too_many_requests(retry_after=window - int(time.time() % window))
         return self.get_response(request)
 

@@ -1,16 +1,30 @@
-"""Per-client rate limits for public POSTs, counted in the shared cache.
+"""Per-client rate limits (public POSTs, searches), counted in the shared cache.
 
 A fixed window per client and scope: the first hit in a window creates the
 counter with the window as its lifetime, later hits increment it atomically
 (Redis INCR), so the limit holds across several app servers.
+
+While the shared cache can't be reached (mesoguide/redis_cache.py answers every
+call as a miss), each process counts in its own memory instead, so a limit
+still holds per process rather than not at all. That memory is bounded: it is
+emptied when it holds LOCAL_KEYS_KEPT counters.
 """
 
 import hashlib
 import ipaddress
+import logging
+import threading
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+LOCAL_KEYS_KEPT = 4096
+# Counters of this process, used while the shared cache is away: {key: count}.
+_counted_here = {}
+_counted_here_lock = threading.Lock()
 
 
 def client_ip(request):
@@ -48,13 +62,24 @@ class RateLimit:
     def hit(self, identity):
         """Count one attempt by `identity`; False once it is over the limit in this window."""
         key = self._key(identity)
-        if cache.add(key, 1, timeout=self.per_seconds):
-            return True
         try:
-            count = cache.incr(key)
-        except ValueError:  # the window expired between add and incr
-            cache.add(key, 1, timeout=self.per_seconds)
-            return True
+            if _shared_cache_available():
+                if cache.add(key, 1, timeout=self.per_seconds):
+                    return True
+                try:
+                    return cache.incr(key) <= self.limit
+                except ValueError:  # the window ended between add and incr, or the cache left
+                    if cache.add(key, 1, timeout=self.per_seconds):
+                        return True
+        except Exception:  # a cache backend that raises rather than failing soft
+            logger.warning("Rate limit %s counted in this process: cache error", self.scope)
+        return self._hit_here(key)
+
+    def _hit_here(self, key):
+        with _counted_here_lock:
+            if len(_counted_here) >= LOCAL_KEYS_KEPT:
+                _counted_here.clear()
+            count = _counted_here[key] = _counted_here.get(key, 0) + 1
         return count <= self.limit
 
     def hit_by_client(self, request):
@@ -63,3 +88,8 @@ class RateLimit:
     @property
     def wait_minutes(self):
         return max(1, round(self.per_seconds / 60))
+
+
+def _shared_cache_available():
+    is_available = getattr(cache, "is_available", None)  # FailSoftRedisCache
+    return is_available is None or is_available()

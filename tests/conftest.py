@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from articles import search as site_search
+from mesoguide import ratelimit
 from partners import registry
 from readership import counting
 from tests import factories
@@ -25,7 +26,7 @@ def _fast_and_isolated(settings, tmp_path, monkeypatch):
     # Rate-limit counters and buffered view counts must not leak between tests.
     cache.clear()
     monkeypatch.setattr(site_search, "_limited_until", {})
-    monkeypatch.setattr(site_search, "_counted_here", {})
+    monkeypatch.setattr(ratelimit, "_counted_here", {})
     monkeypatch.setattr(counting, "_pending", counting._PendingVisits())
     yield
     cache.clear()
