@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, public_name
 from .scheduling import schedules_changed
+from .signals import send_after_commit
 
 WRITER, MEDICAL_REVIEWER, EDITOR = "Writer", "Medical reviewer", "Editor"
 
@@ -74,7 +75,9 @@ REVIEW_ACTIONS = (SUBMIT, REQUEST_CHANGES, APPROVE)
 
 
 def _record(article, revision, actor, action, from_state, to_state, note=""):
-    return ReviewEvent.objects.create(
+    """Record the audit event and, once the transaction commits, tell the
+    receivers of signals.workflow_action_done (notifications ...)."""
+    event = ReviewEvent.objects.create(
         article=article,
         revision=revision,
         actor=actor,
@@ -84,6 +87,8 @@ def _record(article, revision, actor, action, from_state, to_state, note=""):
         note=note,
         article_version=article.version,
     )
+    send_after_commit(event)
+    return event
 
 
 # Who may do what, in the words of docs/editors.md (refusals never show codenames).
@@ -132,6 +137,20 @@ def _text_writers(revision):
         if current is not None and current.published_at is not None:
             break  # reviewed and published: the text from here on was checked
     return writers
+
+
+def writers_of(revision):
+    """The user ids of whoever wrote any part of this revision's text since it
+    was last reviewed, and of the account behind its byline: the people told
+    when it is sent back or goes live."""
+    if revision is None:
+        return set()
+    ids = _text_writers(revision)
+    author = revision.article.author
+    if author is not None and author.user_id is not None:
+        ids.add(author.user_id)
+    ids.discard(None)
+    return ids
 
 
 class ChangedSinceOpened(WorkflowError):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "newsletter",
     "readership",
     "discovery",
+    "notifications",
 ]
 
 MIDDLEWARE = [
