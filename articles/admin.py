@@ -20,6 +20,7 @@ from . import workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
 from .article_page import preview_context
 from .models import Article, Kind, Person, ReviewEvent, Revision, RevisionState, Status, Topic
+from .my_work import WaitingOnMeFilter
 from .rendering import MarkdownRefused, Rendered, render_markdown
 from .review_cycle import DUE_SOON_DAYS
 
@@ -144,7 +145,14 @@ class ArticleAdmin(admin.ModelAdmin):
         "last_reviewed_at",
         "review_due_column",
     ]
-    list_filter = [WorkflowStateFilter, ReviewDueFilter, "kind", "topic", "author"]
+    list_filter = [
+        WaitingOnMeFilter,
+        WorkflowStateFilter,
+        ReviewDueFilter,
+        "kind",
+        "topic",
+        "author",
+    ]
     list_select_related = [
         "latest_revision",
         "live_revision",
