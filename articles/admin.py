@@ -35,16 +35,7 @@ REVIEW_DONE = {
     "approve": "Revision {number} is approved and can be published by an editor.",
 }
 
-ACTION_LABELS = {
-    "submit": "Submit for review",
-    "request_changes": "Request changes",
-    "approve": "Approve",
-    "medical_review": "Attest medical review",
-    "publish": "Publish",
-    "cancel_schedule": "Cancel the schedule",
-    "unpublish": "Unpublish",
-    "archive": "Archive",
-}
+ACTION_LABELS = workflow.ACTION_LABELS
 
 
 def scheduled_label(moment):
@@ -360,10 +351,12 @@ class ArticleAdmin(admin.ModelAdmin):
                 # editor's own text kept beside it, nothing saved.
                 extra_context["kept_text"] = kept_text(request.POST, article)
                 request.method, request.POST = "GET", request.POST.__class__()
-            actions = workflow.available_actions(article, request.user)
+            choices = workflow.action_choices(article, request.user)
             extra = {
                 "workflow_article": article,
-                "workflow_actions": [(name, ACTION_LABELS[name]) for name in actions],
+                # Open actions as forms; the others shown disabled, with the reason.
+                "workflow_actions": [(n, label) for n, label, reason in choices if reason is None],
+                "closed_actions": [(n, label, reason) for n, label, reason in choices if reason],
                 "workflow_form": WorkflowActionForm(),
                 "typed": request.session.pop(f"workflow-typed-{article.pk}", {}),
                 "recent_events": article.events.select_related("actor", "revision")[:5],

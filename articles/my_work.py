@@ -174,7 +174,14 @@ def my_work(user, now=None):
         notes = _return_notes(first) if queue.key == "returned" else {}
         items = [(article, notes.get(article.latest_revision_id, "")) for article in first]
         summaries.append(
-            WorkSummary(queue.label, count, _changelist(queue.key), items, queue.empty)
+            WorkSummary(
+                queue.label,
+                count,
+                _changelist(queue.key),
+                items,
+                queue.empty,
+                shows_due_date=queue.key in {"overdue", "due"},
+            )
         )
     comments = _comments_to_moderate(user)
     if comments is not None:
