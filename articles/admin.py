@@ -14,9 +14,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
 from discovery.admin import RelatedArticleInline
+from mesoguide.formats import shown_date, shown_time
 from mesoguide.stale_forms import RefuseStaleChanges
 
-from . import workflow
+from . import wording, workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
 from .article_page import preview_context
 from .models import Article, Kind, Person, ReviewEvent, Revision, RevisionState, Status, Topic
@@ -39,9 +40,8 @@ ACTION_LABELS = workflow.ACTION_LABELS
 
 
 def scheduled_label(moment):
-    """ "Scheduled for 1 Dec 2026 09:00 (UTC)": the time as the site's editors read it."""
-    local = timezone.localtime(moment)
-    return f"Scheduled for {local:%-d %b %Y %H:%M} ({local.tzname()})"
+    """ "Scheduled for 1 Dec 2026, 09:00 UTC": the time as the site's editors read it."""
+    return f"Scheduled for {shown_time(moment)}"
 
 
 def kept_text(data, article):
@@ -198,7 +198,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def review_due_column(self, article):
         if article.review_due_at is None:
             return "—"
-        label = article.review_due_at.strftime("%-d %b %Y")
+        label = shown_date(article.review_due_at)
         if article.review_due_at < timezone.now():
             return format_html('<strong class="overdue">Overdue since {}</strong>', label)
         return label
@@ -525,6 +525,17 @@ class ArticleAdmin(admin.ModelAdmin):
         return response
 
 
+class EventKindFilter(admin.SimpleListFilter):
+    title = "what was done"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(wording.EVENT_WORDS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(admin.ModelAdmin):
     """The audit log: read-only for everyone."""
@@ -533,15 +544,31 @@ class ReviewEventAdmin(admin.ModelAdmin):
         "created_at",
         "article",
         "revision_number",
-        "action",
-        "actor",
-        "from_state",
-        "to_state",
+        "what",
+        "who",
+        "from_words",
+        "to_words",
         "note",
     ]
-    list_filter = ["action"]
+    list_filter = [EventKindFilter]
     search_fields = ["note", "article__slug"]
     list_select_related = ["article__latest_revision", "revision", "actor"]
+
+    @admin.display(description="What", ordering="action")
+    def what(self, event):
+        return wording.event_words(event.action)
+
+    @admin.display(description="Who")
+    def who(self, event):
+        return wording.person_words(event.actor)
+
+    @admin.display(description="From")
+    def from_words(self, event):
+        return wording.state_words(event.from_state)
+
+    @admin.display(description="To")
+    def to_words(self, event):
+        return wording.state_words(event.to_state)
 
     @admin.display(description="Revision")
     def revision_number(self, event):

@@ -12,6 +12,7 @@ from mesoguide.characters import validate_storable
 
 from .models import Article, Revision
 from .rendering import MAX_MARKDOWN_CHARS, validate_markdown
+from .wording import event_words, person_words
 from .workflow import PLACEMENT_FIELDS
 
 
@@ -75,7 +76,7 @@ class Conflict:
         labels = [label for label, *_ in self.rows] + [label for label, _ in self.text_diffs]
         fields = ", ".join(label.lower() for label in labels) or "no field"
         done = "; ".join(
-            f"{e.action.replace('_', ' ')} by {e.actor or 'import'}" for e in self.events
+            f"{event_words(e.action).lower()} by {person_words(e.actor)}" for e in self.events
         )
         return (
             f"Saved over changes made since version {self.opened_version} "

@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mesoguide.formats import shown_time
+
 from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, public_name
 from .scheduling import schedules_changed
 from .signals import send_after_commit
@@ -168,13 +170,15 @@ class ChangedSinceOpened(WorkflowError):
 
 
 def _what_happened(event):
-    """An audit event as a colleague would say it: "publish by Ann Lee"."""
+    """An audit event as a colleague would say it: "published by Ann Lee"."""
+    from .wording import event_words, person_words
+
     if event.action == "go_live":
         return "a scheduled revision went live"
-    what = event.action.replace("_", " ")
+    what = event_words(event.action).lower()
     if event.actor is None:
         return f"{what} from the content files"
-    return f"{what} by {public_name(event.actor) or event.actor}"
+    return f"{what} by {person_words(event.actor)}"
 
 
 def _lock(article, expected_version=None):
@@ -265,7 +269,7 @@ def save_draft(
 
 
 def _shown_time(moment):
-    return "none" if moment is None else timezone.localtime(moment).strftime("%-d %b %Y %H:%M")
+    return shown_time(moment)
 
 
 def _shown(value):

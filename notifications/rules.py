@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import public_name
 from articles.roles import REVIEWER_ROLES
+from articles.wording import person_words
+from mesoguide.formats import shown_date, shown_time
 
 from .models import Kind
 
@@ -48,14 +49,11 @@ def _with_perm(permission):
 
 
 def _who(user):
-    if user is None:
-        return "the content import"
-    return public_name(user) or user.get_username()
+    return person_words(user, nobody="The content import")
 
 
 def _when(moment):
-    local = timezone.localtime(moment)
-    return f"{local:%-d %b %Y, %H:%M} {local.tzname()}"
+    return shown_time(moment)
 
 
 def article_link(article):
@@ -109,8 +107,7 @@ def notice_for(event):
 def review_due_notice(article, now=None):
     """The Notice for an article whose periodic review is due (or overdue)."""
     now = now or timezone.now()
-    due = timezone.localtime(article.review_due_at)
-    when = f"{due:%-d %b %Y}"
+    when = shown_date(article.review_due_at)
     if article.review_due_at < now:
         headline = f"The periodic review of “{article.title}” is overdue (due {when})"
     else:
