@@ -19,6 +19,7 @@ from mesoguide.stale_forms import RefuseStaleChanges
 
 from . import wording, workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
+from .admin_search import search_articles
 from .article_page import preview_context
 from .models import Article, Kind, Person, ReviewEvent, Revision, RevisionState, Status, Topic
 from .my_work import WaitingOnMeFilter
@@ -151,7 +152,11 @@ class ArticleAdmin(admin.ModelAdmin):
         "topic",
         "author",
     ]
-    search_fields = ["slug", "latest_revision__title"]
+    # Address, and title, summary and text of the live version and latest draft (admin_search.py).
+    search_fields = ["slug"]
+    search_help_text = (
+        "Finds words in the title, summary and text of the live version and the latest draft."
+    )
     fieldsets = [
         (None, {"fields": ["title", "summary", "body", "based_on"]}),
         ("Place in the guide", {"fields": ["kind", "slug", "topic", "author", "order"]}),
@@ -216,6 +221,15 @@ class ArticleAdmin(admin.ModelAdmin):
             revision.summary,
             article.get_absolute_url(),
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_articles(queryset, search_term), False
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A new article's address follows its title as it is typed (Django's
+        # prepopulate script); the form fills it on the server too (ArticleEditForm.clean).
+        # Through this method, not the attribute: the title is a form field, not a model one.
+        return {"slug": ("title",)} if obj is None else {}
 
     def get_readonly_fields(self, request, obj=None):
         # What readers see beside the text of a live article changes only by
