@@ -144,4 +144,10 @@ def test_the_article_list_fits_1280_px(new_context, launch_site, screenshots_dir
     assert overflow[0] <= overflow[1], f"the page scrolls sideways: {overflow}"
     table = page.locator("#result_list").bounding_box()
     assert table["x"] + table["width"] <= 1280
+    # Every column shows: the results box does not scroll sideways either.
+    inner = page.evaluate(
+        "() => { const r = document.querySelector('.results'); return [r.scrollWidth, r.clientWidth]; }"
+    )
+    assert inner[0] <= inner[1], f"the list is cut off: {inner}"
+    expect(page.locator("#result_list thead")).to_contain_text("Review due")
     assert re.search(r"\d+ articles?", page.locator(".paginator").inner_text())
