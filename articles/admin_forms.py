@@ -136,6 +136,10 @@ class ArticleEditForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["kind", "slug", "topic", "author", "order", "review_interval_months"]
+        labels = {
+            "slug": "Web address (slug)",
+            "review_interval_months": "Review every (months)",
+        }
         help_texts = {
             "slug": "The web address: /guide/this-part/. Filled from the title; change it "
             "before the first publication if you like.",
