@@ -27,9 +27,11 @@ EVENT_WORDS = {
     "replace_colleague_changes": "Saved over a colleague's changes",
 }
 
+# Events record a revision's state or, once it is published, the article's
+# status; "draft" there is a revision's (the article's would read "Never published").
 _STATE_WORDS = {
-    **{state.value: state.label for state in RevisionState},
     **{status.value: status.label for status in Status},
+    **{state.value: state.label for state in RevisionState},
     "scheduled": "Scheduled",
     "": "—",
 }
