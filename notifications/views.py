@@ -11,7 +11,6 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import MailPreference, Notification
 
@@ -31,9 +30,6 @@ def for_you(request):
             if notification.read_at is None:
                 notification.read_at = timezone.now()
                 notification.save(update_fields=["read_at"])
-            next_url = request.POST.get("next", "")
-            if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
-                return redirect(next_url)  # "Open": marked read, then to the screen
         return redirect("for_you")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
