@@ -219,3 +219,18 @@ def test_review_due_notifies_once_per_article_and_due_date(team):
     call_command("review_due", "--notify", "--within", "400", stdout=StringIO())
     assert len(mail.outbox) == 6  # a new due date is told again
     assert Notification.objects.filter(recipient=writer).count() == 0
+
+
+def test_a_scheduled_revision_going_live_tells_its_writer(team, django_capture_on_commit_callbacks):
+    writer, reviewer, editor, _ = team
+    article = factories.published_article(slug="live", title="Live text")
+    workflow.save_draft(article, user=writer, title="Live text", summary="S.", body="New words.")
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    workflow.transition(article, workflow.APPROVE, user=reviewer)
+    moment = timezone.now() + timezone.timedelta(hours=1)
+    workflow.publish(article, user=editor, at=moment)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert workflow.publish_due(now=moment + timezone.timedelta(minutes=1)) == 1
+    assert [m.to for m in mail.outbox] == [["writer@example.org"]]
+    assert "went live as scheduled" in mail.outbox[0].subject
