@@ -234,3 +234,17 @@ def test_a_scheduled_revision_going_live_tells_its_writer(team, django_capture_o
         assert workflow.publish_due(now=moment + timezone.timedelta(minutes=1)) == 1
     assert [m.to for m in mail.outbox] == [["writer@example.org"]]
     assert "went live as scheduled" in mail.outbox[0].subject
+
+
+def test_acting_on_an_article_marks_what_told_you_about_it_read(
+    team, django_capture_on_commit_callbacks
+):
+    writer, reviewer, editor, _ = team
+    article = written_by(writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, workflow.SUBMIT, user=writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, workflow.APPROVE, user=reviewer)
+    assert Notification.objects.get(recipient=reviewer).read_at is not None
+    # Others who were told are untouched until they act themselves.
+    assert Notification.objects.filter(recipient=editor, read_at__isnull=True).count() == 2
