@@ -18,6 +18,10 @@ class EditorsPickAdmin(admin.ModelAdmin):
         return Article.objects.published().filter(pk=pick.article_id).exists()
 
 
+# Screen-reader names of a row's inputs, apart from the article's own fields.
+INLINE_NAMES = {"related": "Related article", "order": "Position among the related articles"}
+
+
 class RelatedArticleInline(admin.TabularInline):
     """For the article editor: `inlines = [RelatedArticleInline]` on ArticleAdmin."""
 
@@ -26,6 +30,15 @@ class RelatedArticleInline(admin.TabularInline):
     extra = 1
     verbose_name = "related article chosen by the editors"
     verbose_name_plural = "related articles chosen by the editors"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            # A table row's inputs have no <label> of their own (the column
+            # heading is not one): name each for screen readers.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", INLINE_NAMES.get(db_field.name, field.label))
+        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Each choice is named by its title, which lives on a revision: load
