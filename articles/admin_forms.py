@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from mesoguide.characters import validate_storable
 
+from . import workflow
 from .admin_widgets import MarkdownWithCount
 from .models import Article, Revision
 from .rendering import MAX_MARKDOWN_CHARS, validate_markdown
@@ -179,6 +180,11 @@ class ArticleEditForm(forms.ModelForm):
         )
         opened = cleaned.get("opened_version")
         self.current = current
+        byline = cleaned.get("author")
+        if "author" in self.fields and byline is not None and byline.pk != current.author_id:
+            refusal = workflow.byline_refusal(current, byline)
+            if refusal is not None:
+                self.add_error("author", refusal.reason)
         if opened == current.version:
             based_on = cleaned.get("based_on")
             if based_on is not None and based_on != current.latest_revision_id:

@@ -292,6 +292,10 @@ def change_placement(article, changes, *, user, expected_version=None, note=""):
             "This article is live: its topic, byline, position, address and review "
             "interval change only by an editor."
         )
+    if "author" in changes:
+        refusal = byline_refusal(article, changes["author"])
+        if refusal is not None:
+            raise refusal.error()
     described = "; ".join(
         f"{PLACEMENT_LABELS[k]}: {_shown(getattr(article, k))} → {_shown(v)}"
         for k, v in changes.items()
@@ -795,6 +799,26 @@ def _medical_review_refusal(revision, user):
     return None
 
 
+def byline_refusal(article, person, revisions=None):
+    """A byline may not name who reviewed the text that is live or on its way to
+    readers (the latest, scheduled and live revisions): readers would read it as
+    reviewed by its own writer. None, or the Refusal."""
+    user_id = getattr(person, "user_id", None)
+    if user_id is None:
+        return None
+    if revisions is None:
+        ids = {article.latest_revision_id, article.scheduled_revision_id, article.live_revision_id}
+        revisions = Revision.objects.filter(pk__in=ids - {None}).order_by("-number")
+    for revision in revisions:
+        if user_id in {revision.approved_by_id, revision.medically_reviewed_by_id}:
+            return Refusal(
+                f"{person.name} reviewed revision {revision.number} of this article, so "
+                "the byline can't name them: readers would read it as reviewed by its own "
+                "writer. Keep the byline, or have another reviewer review a new revision."
+            )
+    return None
+
+
 def _publish_refusal(article, revision, now):
     if revision is None:
         return Refusal("There is no text to publish.")
@@ -813,6 +837,9 @@ def _publish_refusal(article, revision, now):
             f"Only an approved revision can be published; revision {revision.number} is "
             f"{_state_words(revision)}."
         )
+    # The byline's person may have been linked to the reviewer's account since.
+    if article.author_id is not None:
+        return byline_refusal(article, article.author, revisions=[revision])
     return None
 
 
