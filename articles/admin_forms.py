@@ -132,7 +132,7 @@ class ArticleEditForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["kind", "slug", "topic", "author", "order", "review_interval_months"]
+        fields = ["kind", "slug", "topic", "author", "order", "review_interval_months", "image"]
 
     conflict = None  # set when a save is refused
     replacing = None  # set when the editor confirmed replacing a colleague's changes

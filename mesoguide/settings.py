@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "newsletter",
     "readership",
     "discovery",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded pictures and their renditions (images/). On one machine the file
+# system is all it takes; with several app servers, point "default" at shared
+# storage (docs/operations: an S3-compatible bucket through django-storages).
+# Readers fetch renditions from this site's /media/ either way.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
