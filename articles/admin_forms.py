@@ -8,6 +8,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from images.widgets import MarkdownWithPictures
 from mesoguide.characters import validate_storable
 
 from .models import Article, Revision
@@ -113,9 +114,11 @@ class ArticleEditForm(forms.ModelForm):
     )
     body = forms.CharField(
         max_length=MAX_MARKDOWN_CHARS,
-        widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "class": "markdown-editor"}),
+        widget=MarkdownWithPictures(attrs={"rows": 30, "cols": 100, "class": "markdown-editor"}),
         help_text="Markdown. Cite every claim with a footnote: text[^key], and under '## Sources' "
         "[^key]: Authors. *Title.* Journal, year. <https://doi.org/...> "
+        "Pictures come from the image library: ![](image:slug) on a line of its own "
+        "(its alt text is used, or write your own between the brackets). "
         f"At most {MAX_MARKDOWN_CHARS:,} characters.",
         validators=[validate_storable, validate_markdown],
         error_messages={

@@ -313,9 +313,9 @@ class _Figures(Treeprocessor):
             line = _line_of(self.text, src)
             if not src.startswith(IMAGE_SCHEME):
                 raise MarkdownRefused(
-                    f"Line {line}: the picture at “{src[:80]}” is on another site. Pictures "
-                    "must come from our image library, written ![](image:slug), so readers' "
-                    "browsers only ever fetch from this site.",
+                    f"Line {line}: the picture at “{src[:80]}” is not from our image library. "
+                    "Upload it under Images and write ![](image:slug): readers' browsers "
+                    "fetch pictures from this site only, never from another.",
                     line=line,
                 )
             slug = src[len(IMAGE_SCHEME) :]
