@@ -4,6 +4,7 @@ who uploaded each picture and when, and which articles use it."""
 from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .forms import DETAIL_FIELDS, ImageDetailsForm, ImageUploadForm
@@ -101,7 +102,8 @@ class ImageAdmin(admin.ModelAdmin):
             if image.source_path
             else "someone whose account is gone"
         )
-        return format_html("by {} on {:%-d %b %Y %H:%M}", who, image.uploaded_at)
+        when = timezone.localtime(image.uploaded_at)
+        return f"by {who} on {when:%-d %b %Y %H:%M} ({when.tzname()})"
 
     @admin.display(description="Used in")
     def used_in(self, image):
