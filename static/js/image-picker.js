@@ -2,6 +2,7 @@
 // ![](image:slug) where the cursor is, as a paragraph of its own.
 (function () {
   "use strict";
+  function setUp() {
   document.querySelectorAll(".image-picker[data-for]").forEach(function (picker) {
     var field = document.getElementById(picker.getAttribute("data-for"));
     var select = picker.querySelector("select");
@@ -21,4 +22,8 @@
       field.dispatchEvent(new Event("input", { bubbles: true }));
     });
   });
+  }
+  // The admin loads form scripts in <head>, before the form exists.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
+  else setUp();
 })();
