@@ -69,7 +69,8 @@ class Picture:
 def widths_for(original_width):
     """The rendition widths of a picture `original_width` pixels wide, narrowest first."""
     widths = [w for w in WIDTHS if w < original_width]
-    return [*widths, min(original_width, WIDTHS[-1])]
+    widest = min(original_width, WIDTHS[-1])
+    return widths if widest in widths else [*widths, widest]
 
 
 def fallback_format(picture):

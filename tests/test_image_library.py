@@ -225,6 +225,20 @@ def test_an_editor_changes_details_but_not_over_a_colleagues_later_change(client
 # --- Renditions: made once, served for a year ------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "width, widths",
+    [
+        (300, [300]),
+        (480, [480]),
+        (1000, [480, 800, 1000]),
+        (1600, [480, 800, 1200, 1600]),
+        (4000, [480, 800, 1200, 1600]),  # never wider than the widest screen needs
+    ],
+)
+def test_rendition_widths_never_enlarge_or_repeat(width, widths):
+    assert renditions.widths_for(width) == widths
+
+
 def test_renditions_are_made_at_upload_and_never_while_pages_are_served(client, monkeypatch):
     image = factories.library_image(width=1000, height=600)
     made = Rendition.objects.count()
