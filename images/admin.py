@@ -32,7 +32,7 @@ def _thumbnail(image, width):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "title", "slug", "used_in_count", "uploaded_by", "uploaded_at"]
+    list_display = ["thumbnail", "title", "slug", "used_in_count", "uploader", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     list_select_related = ["uploaded_by"]
     search_fields = ["slug", "title", "alt_text", "caption", "credit"]
@@ -93,15 +93,15 @@ class ImageAdmin(admin.ModelAdmin):
             image.slug,
         )
 
+    @admin.display(description="Uploaded by", ordering="uploaded_by__username")
+    def uploader(self, image):
+        if image.uploaded_by:
+            return image.uploaded_by.get_full_name() or image.uploaded_by.get_username()
+        return "the content import" if image.source_path else "someone whose account is gone"
+
     @admin.display(description="Uploaded")
     def uploaded(self, image):
-        who = (
-            image.uploaded_by.get_full_name() or image.uploaded_by.get_username()
-            if image.uploaded_by
-            else "the content import"
-            if image.source_path
-            else "someone whose account is gone"
-        )
+        who = self.uploader(image)
         when = timezone.localtime(image.uploaded_at)
         return f"by {who} on {when:%-d %b %Y %H:%M} ({when.tzname()})"
 
@@ -147,11 +147,15 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for image in objs:
-            protected += [
-                f"{image.title}: used in “{article.title}” ({', '.join(how)})"
-                for article, how in image.uses()
-            ]
+        # The articles that use a picture are the reason it stays, listed as such
+        # (not as articles the editor may not delete, which is how Django would put it).
+        protected = [
+            f"{image.title}: used in “{article.title}” ({', '.join(how)})"
+            for image in objs
+            for article, how in image.uses()
+        ]
+        if protected:
+            perms_needed = set()
         return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):

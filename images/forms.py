@@ -7,6 +7,10 @@ from .models import Image
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/avif,.jpg,.jpeg,.png,.webp,.avif"
 DETAIL_FIELDS = ["title", "alt_text", "decorative", "caption", "credit", "licence"]
+WIDGETS = {
+    "alt_text": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+    "caption": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+}
 
 
 def _alt_or_decorative(form, cleaned):
@@ -31,6 +35,7 @@ class ImageUploadForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["upload", "slug", *DETAIL_FIELDS]
+        widgets = WIDGETS
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
@@ -54,6 +59,7 @@ class ImageDetailsForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = DETAIL_FIELDS
+        widgets = WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

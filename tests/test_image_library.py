@@ -327,6 +327,7 @@ def test_a_picture_a_live_article_shows_cannot_be_deleted(client, editor):
     page = client.get(f"/admin/images/image/{image.pk}/delete/").content.decode()
     assert "would require deleting the following protected related objects" in page
     assert "used in “Skin explained” (live)" in page
+    assert "have permission" not in page  # the reason is the use, not a missing right
 
     client.post(f"/admin/images/image/{image.pk}/delete/", {"post": "yes"})
     assert Image.objects.filter(pk=image.pk).exists()
