@@ -21,8 +21,9 @@ from PIL import ImageOps, features
 from .checks import EXTENSIONS, inspect_upload
 
 # Widths readers' screens need in the article column (at most 46rem, 736 CSS pixels,
-# so 1600 covers a 2x laptop); a picture is never enlarged.
-WIDTHS = (480, 800, 1200, 1600)
+# so 1600 covers a 2x laptop); a picture is never enlarged. 720 is for the common
+# phone (about 372 CSS pixels at 1.75-2x), where 800 wastes a sixth of the bytes.
+WIDTHS = (480, 720, 800, 1200, 1600)
 # What browsers are told of the slot the picture fills: the article column.
 SIZES = "(min-width: 48rem) 46rem, calc(100vw - 2.5rem)"
 # The social card: the widest fallback rendition up to this width.

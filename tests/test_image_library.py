@@ -185,9 +185,9 @@ def test_a_writer_uploads_and_the_library_records_who_and_when(client, writer):
     image = Image.objects.get()
     assert image.uploaded_by == writer
     assert (image.width, image.height) == (900, 500)
-    # 480 and 800 wide, and the picture's own 900, in each of three formats.
+    # 480, 720 and 800 wide, and the picture's own 900, in each of three formats.
     kinds = set(image.renditions.values_list("format", "width"))
-    assert kinds == {(f, w) for f in ("avif", "webp", "png") for w in (480, 800, 900)}
+    assert kinds == {(f, w) for f in ("avif", "webp", "png") for w in (480, 720, 800, 900)}
 
     listing = client.get("/admin/images/image/").content.decode()
     thumbnail = image.renditions.get(format="webp", width=480)
@@ -230,9 +230,9 @@ def test_an_editor_changes_details_but_not_over_a_colleagues_later_change(client
     [
         (300, [300]),
         (480, [480]),
-        (1000, [480, 800, 1000]),
-        (1600, [480, 800, 1200, 1600]),
-        (4000, [480, 800, 1200, 1600]),  # never wider than the widest screen needs
+        (1000, [480, 720, 800, 1000]),
+        (1600, [480, 720, 800, 1200, 1600]),
+        (4000, [480, 720, 800, 1200, 1600]),  # never wider than the widest screen needs
     ],
 )
 def test_rendition_widths_never_enlarge_or_repeat(width, widths):
@@ -242,7 +242,7 @@ def test_rendition_widths_never_enlarge_or_repeat(width, widths):
 def test_renditions_are_made_at_upload_and_never_while_pages_are_served(client, monkeypatch):
     image = factories.library_image(width=1000, height=600)
     made = Rendition.objects.count()
-    assert made == 9
+    assert made == 12
 
     def no_encoding(*args, **kwargs):
         raise AssertionError("a rendition was made while serving")

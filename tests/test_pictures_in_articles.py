@@ -40,11 +40,11 @@ def test_a_picture_is_a_figure_with_avif_and_webp_sources_and_a_fallback(picture
         widths = re.findall(
             rf"/media/images/skin-diagram-[0-9a-f]{{12}}/(\d+)\.{extension} \1w", source
         )
-        assert widths == ["480", "800", "1000"]
+        assert widths == ["480", "720", "800", "1000"]
         assert 'sizes="(min-width: 48rem) 46rem, calc(100vw - 2.5rem)"' in source
     img = re.search(r"<img [^>]*>", figure).group()
     assert re.search(r'src="/media/images/skin-diagram-[0-9a-f]{12}/800\.png"', img)
-    assert re.findall(r"/(\d+)\.png \1w", img) == ["480", "800", "1000"]
+    assert re.findall(r"/(\d+)\.png \1w", img) == ["480", "720", "800", "1000"]
     # Its own size, so the browser keeps the space before it loads (no layout shift).
     assert 'width="1000"' in img and 'height="600"' in img
     assert 'decoding="async"' in img
