@@ -38,7 +38,7 @@ class Image(models.Model):
         unique=True,
         max_length=80,
         help_text="How articles refer to it: ![](image:this-slug). Lowercase letters, "
-        "digits and hyphens; fixed once the image is used.",
+        "digits and hyphens; fixed once uploaded.",
     )
     title = models.CharField(
         max_length=200, validators=STORABLE, help_text="For the library list; readers don't see it."

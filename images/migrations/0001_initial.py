@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='Image',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='How articles refer to it: ![](image:this-slug). Lowercase letters, digits and hyphens; fixed once the image is used.', max_length=80, unique=True)),
+                ('slug', models.SlugField(help_text='How articles refer to it: ![](image:this-slug). Lowercase letters, digits and hyphens; fixed once uploaded.', max_length=80, unique=True)),
                 ('title', models.CharField(help_text="For the library list; readers don't see it.", max_length=200, validators=[mesoguide.characters.StorableTextValidator()])),
                 ('file', models.FileField(editable=False, max_length=300, upload_to='')),
                 ('format', models.CharField(editable=False, max_length=10)),
