@@ -26,7 +26,7 @@ RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --no-input -v 0 \
  && rm -rf /tmp/build-cache \
  && useradd --create-home --uid 10001 mesoguide \
- && mkdir -p data && chown mesoguide data
+ && mkdir -p data media && chown mesoguide data media
 
 USER mesoguide
 EXPOSE 8000

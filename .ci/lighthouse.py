@@ -51,6 +51,8 @@ def site_environment(workdir):
         # Served over plain HTTP on 127.0.0.1, with no TLS proxy in front.
         "SECURE_SSL_REDIRECT": "off",
         "LOG_LEVEL": "WARNING",
+        # Pictures of the imported content (renditions) go with the throw-away database.
+        "MEDIA_ROOT": f"{workdir}/media",
     }
 
 

@@ -173,12 +173,12 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     fieldsets = [
         (None, {"fields": ["title", "summary", "body", "based_on"]}),
-        ("Place in the guide", {"fields": ["kind", "slug", "topic", "author", "order"]}),
+        ("Place in the guide", {"fields": ["kind", "slug", "topic", "author", "order", "image"]}),
         ("Review cycle", {"fields": ["review_interval_months", "opened_version"]}),
     ]
     readonly_fieldsets = [
         ("Latest text", {"fields": ["latest_text"]}),
-        ("Place in the guide", {"fields": ["kind", "slug", "topic", "author", "order"]}),
+        ("Place in the guide", {"fields": ["kind", "slug", "topic", "author", "order", "image"]}),
     ]
 
     # --- list columns ---------------------------------------------------------

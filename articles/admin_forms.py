@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from mesoguide.characters import validate_storable
 
 from . import workflow
-from .admin_widgets import MarkdownWithCount
+from .admin_widgets import ArticleTextBox
 from .models import Article, Revision
 from .rendering import MAX_MARKDOWN_CHARS, validate_markdown
 from .wording import event_words, person_words
@@ -117,9 +117,11 @@ class ArticleEditForm(forms.ModelForm):
     )
     body = forms.CharField(
         max_length=MAX_MARKDOWN_CHARS,
-        widget=MarkdownWithCount(attrs={"rows": 30, "cols": 100, "class": "markdown-editor"}),
+        widget=ArticleTextBox(attrs={"rows": 30, "cols": 100, "class": "markdown-editor"}),
         help_text="Markdown. Cite every claim with a footnote: text[^key], and under '## Sources' "
         "[^key]: Authors. *Title.* Journal, year. <https://doi.org/...> "
+        "Pictures come from the image library: ![](image:slug) on a line of its own "
+        "(its alt text is used, or write your own between the brackets). "
         f"At most {MAX_MARKDOWN_CHARS:,} characters.",
         validators=[validate_storable, validate_markdown],
         error_messages={
@@ -136,7 +138,7 @@ class ArticleEditForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["kind", "slug", "topic", "author", "order", "review_interval_months"]
+        fields = ["kind", "slug", "topic", "author", "order", "review_interval_months", "image"]
         labels = {
             "slug": "Web address (slug)",
             "review_interval_months": "Review every (months)",

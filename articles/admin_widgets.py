@@ -7,6 +7,8 @@ script (static/js/admin-word-count.js) keeps them up to date while typing.
 
 from django import forms
 
+from images.widgets import MarkdownWithPictures
+
 from .readability import word_count
 from .rendering import MAX_MARKDOWN_CHARS, WORDS_PER_MINUTE
 
@@ -32,3 +34,7 @@ class MarkdownWithCount(forms.Textarea):
             "per_minute": WORDS_PER_MINUTE,
         }
         return context
+
+
+class ArticleTextBox(MarkdownWithPictures, MarkdownWithCount):
+    """The article's text box: the word count underneath, then the picture inserter."""

@@ -31,7 +31,14 @@ CHANGE_FIELDS = ("change_summary", "material_change")
 DOCUMENT_FIELDS = {
     Kind.ARTICLE: {
         "required": {"title", "slug", "summary", "topic", "author", "status"},
-        "optional": {"published", "updated", "order", "review_interval_months", *CHANGE_FIELDS},
+        "optional": {
+            "published",
+            "updated",
+            "order",
+            "review_interval_months",
+            "image",
+            *CHANGE_FIELDS,
+        },
     },
     Kind.PAGE: {
         "required": {"title", "slug", "summary", "status"},
@@ -41,12 +48,19 @@ DOCUMENT_FIELDS = {
             "updated",
             "order",
             "review_interval_months",
+            "image",
             *CHANGE_FIELDS,
         },
     },
 }
 PERSON_FIELDS = {"required": {"name", "slug"}, "optional": {"role", "credentials"}}
 TOPIC_FIELDS = {"required": {"slug", "title"}, "optional": {"description"}}
+# content/images/<slug>.yaml: the details of a picture stored beside it (file:).
+IMAGE_FIELDS = {
+    "required": {"slug", "title", "file", "credit", "licence"},
+    "optional": {"alt", "caption", "decorative"},
+}
+BOOLEANS = {"decorative"}
 # Fields that hold a whole number, and the largest the database column takes.
 WHOLE_NUMBERS = {"order": 2_147_483_647, "review_interval_months": 120}
 DATES = {"published", "updated"}
@@ -71,6 +85,7 @@ class SourceFile:
     body: str = ""
     body_line: int = 1
     key_lines: dict = field(default_factory=dict)
+    folder: Path = None  # where the file is (an image's picture is beside it)
 
     @property
     def checksum(self):
@@ -105,6 +120,8 @@ def _shown(path):
 def _kind_of(path):
     if path.name == "topics.yaml":
         return "topics"
+    if path.suffix == ".yaml" and path.parent.name == "images":
+        return "image"
     if path.suffix == ".md":
         return {"articles": Kind.ARTICLE, "pages": Kind.PAGE, "people": "person"}.get(
             path.parent.name
@@ -123,8 +140,8 @@ def collect_files(paths):
                 raise ContentError(
                     path,
                     1,
-                    "not a content file: expected topics.yaml or a .md file "
-                    "in articles/, pages/ or people/",
+                    "not a content file: expected topics.yaml, a .md file "
+                    "in articles/, pages/ or people/, or a .yaml file in images/",
                 )
             found.append(path)
         else:
@@ -139,9 +156,17 @@ def _read(path, kind):
         line = error.object[: error.start].count(b"\n") + 1
         raise ContentError(_shown(path), line, "not valid UTF-8 text") from error
     source = SourceFile(path=_shown(path), kind=kind, text=text)
+    source.folder = path.parent
     _refuse_unstorable(source.path, text, first_line=1, what="the file")
-    if kind == "topics":
+    if kind in ("topics", "image"):
         source.data = _load_yaml(source, text, first_line=1)
+        if kind == "image":
+            if not isinstance(source.data, dict):
+                raise ContentError(source.path, 1, "an image's file must be 'key: value' lines")
+            for number, line in enumerate(text.split("\n"), 1):
+                match = KEY_LINE.match(line)
+                if match:
+                    source.key_lines.setdefault(match.group(1), number)
         return source
     if not text.startswith("---\n"):
         raise ContentError(
@@ -202,7 +227,10 @@ def _load_yaml(source, text, first_line):
 def _check_fields(source, data, spec, line=None):
     for key, value in data.items():
         where = line or source.line_of(key)
-        if key in WHOLE_NUMBERS:
+        if key in BOOLEANS:
+            if not isinstance(value, bool):
+                raise ContentError(source.path, where, f"'{key}' must be true or false")
+        elif key in WHOLE_NUMBERS:
             if type(value) is not int or not 0 <= value <= WHOLE_NUMBERS[key]:
                 raise ContentError(
                     source.path,
@@ -254,7 +282,7 @@ def _as_datetime(source, key):
     raise source.error(key, f"'{key}' must be a date like 2026-01-31")
 
 
-def _check_document(source, known_topics, known_people):
+def _check_document(source, known_topics, known_people, known_images):
     data = source.data
     _check_fields(source, data, DOCUMENT_FIELDS[source.kind])
     if data["status"] not in {"draft", "published"}:
@@ -277,28 +305,81 @@ def _check_document(source, known_topics, known_people):
         raise source.error("topic", f"unknown topic '{data['topic']}'")
     if data.get("author") is not None and data["author"] not in known_people:
         raise source.error("author", f"unknown author '{data['author']}'")
+    if data.get("image") is not None and data["image"] not in known_images:
+        raise source.error(
+            "image", f"unknown image '{data['image']}' (not in the library or content/images/)"
+        )
     published, updated = _as_datetime(source, "published"), _as_datetime(source, "updated")
     if published and updated and updated < published:
         raise source.error("updated", "'updated' is before 'published'")
     if not source.body.strip():
         raise ContentError(source.path, source.body_line, "the body is empty")
-    _check_renders(source)
+    _check_renders(source, known_images)
 
 
-def _check_renders(source):
-    """The body within the renderer's limits (size, nesting, time), or its line and why not."""
+def _check_renders(source, known_images=frozenset()):
+    """The body within the renderer's limits (size, nesting, time), its pictures from the
+    library or the files being imported (`known_images`, slugs), or its line and why not."""
     try:
-        render_markdown(source.body)
+        render_markdown(source.body, pictures=lambda slugs: _stand_ins(slugs, known_images))
     except MarkdownRefused as refused:
         line = source.body_line + (refused.line - 1 if refused.line else 0)
         message = f"the body can't be rendered: {refused.message}"
         raise ContentError(source.path, line, message) from None
 
 
+def _stand_ins(slugs, known_images):
+    """Pictures standing in, while checking, for images known but maybe not yet imported."""
+    from images.renditions import Picture
+
+    return {
+        slug: Picture(slug, slug, False, "", "", 1, 1, (), "/media/", "/media/ 1w")
+        for slug in slugs
+        if slug in known_images
+    }
+
+
+def _check_image(source, slugs):
+    from django.core.exceptions import ValidationError
+    from django.core.files import File
+
+    from images.checks import inspect_upload
+
+    data = source.data
+    _check_fields(source, data, IMAGE_FIELDS)
+    if not (data.get("alt") or "").strip() and not data.get("decorative"):
+        raise source.error(
+            "alt" if "alt" in data else 1,
+            "'alt' is missing: say what the picture shows (or set 'decorative: true')",
+        )
+    for name, limit in (("alt", 300), ("caption", 300), ("credit", 200), ("licence", 200)):
+        if len(data.get(name) or "") > limit:
+            raise source.error(name, f"'{name}' is longer than {limit} characters")
+    if data["slug"] in slugs:
+        raise source.error(
+            "slug", f"duplicate image slug '{data['slug']}' (also in {slugs[data['slug']]})"
+        )
+    slugs[data["slug"]] = source.path
+    picture = source.folder / str(data["file"])
+    if "/" in str(data["file"]) or not picture.is_file():
+        raise source.error("file", f"no picture file '{data['file']}' beside {source.path.name}")
+    with picture.open("rb") as opened:
+        try:
+            inspect_upload(File(opened, name=picture.name), picture.name)
+        except ValidationError as refused:
+            raise source.error("file", f"'{data['file']}': {refused.messages[0]}") from None
+
+
 def check(sources):
     """Validate every file against each other and the database; raise on the first problem."""
+    from images.models import Image
+
     topics = {s for s in Topic.objects.values_list("slug", flat=True)}
     people = {s for s in Person.objects.values_list("slug", flat=True)}
+    image_files = {}
+    for source in (s for s in sources if s.kind == "image"):
+        _check_image(source, image_files)
+    images = set(Image.objects.values_list("slug", flat=True)) | set(image_files)
     for source in (s for s in sources if s.kind == "topics"):
         if not isinstance(source.data, list):
             raise ContentError(source.path, 1, "topics.yaml must be a list of topics")
@@ -316,11 +397,11 @@ def check(sources):
         topics |= seen
     for source in (s for s in sources if s.kind == "person"):
         _check_fields(source, source.data, PERSON_FIELDS)
-        _check_renders(source)
+        _check_renders(source, images)
         people.add(source.data["slug"])
     slugs = {}
     for source in (s for s in sources if s.kind in (Kind.ARTICLE, Kind.PAGE)):
-        _check_document(source, topics, people)
+        _check_document(source, topics, people, images)
         slug = source.data["slug"]
         if slug in slugs:
             raise source.error("slug", f"duplicate slug '{slug}' (also in {slugs[slug]})")
@@ -383,11 +464,68 @@ def _import_person(source):
     return Outcome("updated", source.path, data["slug"])
 
 
+def _import_image(source, *, force):
+    """Add the picture to the library, or bring its details and file up to date
+    (not over an editor's changes in the admin, unless forced)."""
+    from django.core.files import File
+
+    from images.models import Image
+    from images.renditions import add_image, replace_picture
+
+    data = source.data
+    details = {
+        "title": data["title"],
+        "alt_text": (data.get("alt") or "").strip(),
+        "decorative": bool(data.get("decorative")),
+        "caption": (data.get("caption") or "").strip(),
+        "credit": data["credit"],
+        "licence": data["licence"],
+    }
+    picture = source.folder / str(data["file"])
+    image = Image.objects.select_for_update().filter(slug=data["slug"]).first()
+    with picture.open("rb") as opened:
+        upload = File(opened, name=picture.name)
+        if image is None:
+            image = Image(slug=data["slug"], source_path=str(source.path), **details)
+            add_image(upload, image)
+            Image.objects.filter(pk=image.pk).update(imported_version=image.version)
+            return Outcome("created", source.path, data["slug"])
+        if image.imported_version != image.version and not force:
+            return Outcome(
+                "refused",
+                source.path,
+                f"{data['slug']}: the image was uploaded or its details edited in the admin; "
+                "nothing was overwritten. Use --force to import this file anyway.",
+            )
+        checksum = hashlib.sha256(picture.read_bytes()).hexdigest()
+        same_details = all(getattr(image, k) == v for k, v in details.items())
+        if checksum == image.checksum and same_details:
+            return Outcome("unchanged", source.path, data["slug"])
+        if not same_details:
+            for key, value in details.items():
+                setattr(image, key, value)
+            image.save_details(image.version, list(details))
+        if checksum != image.checksum:
+            replace_picture(image, upload)
+    Image.objects.filter(pk=image.pk).update(
+        imported_version=image.version, source_path=str(source.path)
+    )
+    return Outcome(
+        "updated", source.path, f"{data['slug']} (articles show it so from their next revision)"
+    )
+
+
 def _edited_since_import(article):
     """Changed by anyone but the last import (text, placement, review, publication)?"""
     if article.imported_version is not None:
         return article.version != article.imported_version
     return article.latest_revision_id != article.imported_revision_id  # imported before versions
+
+
+def _library_image(slug):
+    from images.models import Image
+
+    return Image.objects.get(slug=slug) if slug else None
 
 
 def _import_document(source, *, force, publish_live, operator):
@@ -405,6 +543,7 @@ def _import_document(source, *, force, publish_live, operator):
         "author": Person.objects.get(slug=data["author"]) if data.get("author") else None,
         "order": data.get("order", 0),
         "review_interval_months": data.get("review_interval_months", 12),
+        "image": _library_image(data.get("image")),
     }
     text = {"title": data["title"], "summary": data["summary"], "body": source.body}
     note = ""
@@ -527,7 +666,7 @@ def import_content(paths, *, force=False, publish_live=False, operator=None):
     files = collect_files(paths)
     sources = [_read(path, _kind_of(path)) for path in files]
     check(sources)
-    order = {"topics": 0, "person": 1, Kind.PAGE: 2, Kind.ARTICLE: 3}
+    order = {"topics": 0, "person": 1, "image": 2, Kind.PAGE: 3, Kind.ARTICLE: 4}
     outcomes = []
     with transaction.atomic():
         for source in sorted(sources, key=lambda s: order[s.kind]):
@@ -535,6 +674,8 @@ def import_content(paths, *, force=False, publish_live=False, operator=None):
                 outcomes.append(_import_topics(source))
             elif source.kind == "person":
                 outcomes.append(_import_person(source))
+            elif source.kind == "image":
+                outcomes.append(_import_image(source, force=force))
             else:
                 outcomes.append(
                     _import_document(

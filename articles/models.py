@@ -184,6 +184,15 @@ class Article(models.Model):
     )
 
     review_interval_months = models.PositiveSmallIntegerField(default=12)
+    image = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="social card picture",
+        help_text="Shown when the article is shared, and given to search engines as its image.",
+    )
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     review_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
@@ -333,6 +342,11 @@ class Revision(models.Model):
         validators=[*STORABLE, validate_markdown],
     )
     body_html = models.TextField(editable=False)
+    # The library pictures its text shows (set when it is saved): the images'
+    # "used in" lists and their protection from deletion come from here.
+    images = models.ManyToManyField(
+        "images.Image", blank=True, editable=False, related_name="revisions"
+    )
     toc_html = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
@@ -393,6 +407,12 @@ class Revision(models.Model):
             if not self.number:
                 last = Revision.objects.filter(article=self.article).order_by("-number").first()
                 self.number = last.number + 1 if last else 1
+            super().save(*args, **kwargs)
+            if rendered.image_slugs:
+                from images.models import Image
+
+                self.images.set(Image.objects.filter(slug__in=rendered.image_slugs))
+            return
         super().save(*args, **kwargs)
 
     @property

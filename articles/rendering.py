@@ -31,6 +31,8 @@ ALLOWED_TAGS = frozenset(
         "a", "em", "strong", "code", "pre", "blockquote", "sup", "sub",
         "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
         "div", "nav",
+        # Pictures from the image library only (see "Pictures" below).
+        "figure", "figcaption", "picture", "source", "img", "small",
     }
 )  # fmt: skip
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -53,7 +55,27 @@ RENDER_SECONDS = 1.5  # of processor time: accepted text renders in under 2 s he
 ID_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "li", "sup"})
 
 
+_PICTURE_TYPES = frozenset({"image/avif", "image/webp"})
+_SIZES = re.compile(r"^[\w\s():.,+-]{1,200}$")
+
+
+def _allowed_picture_attribute(tag, name, value):
+    if name in {"srcset", "sizes"}:
+        return bool(_SIZES.match(value)) if name == "sizes" else True  # srcset: _LinkPolicy
+    if tag == "source":
+        return name == "type" and value in _PICTURE_TYPES
+    if name in {"width", "height"}:
+        return value.isdigit()
+    return (
+        name in {"src", "alt"}
+        or (name == "loading" and value == "lazy")
+        or (name == "decoding" and value == "async")
+    )
+
+
 def _allowed_attribute(tag, name, value):
+    if tag in {"img", "source"}:
+        return _allowed_picture_attribute(tag, name, value)
     if name == "id":
         return tag in ID_TAGS and bool(SAFE_ID.match(value))
     if name == "class":
@@ -74,11 +96,28 @@ def _allowed_attribute(tag, name, value):
 SAFE_HREF = re.compile(r"^(?:https?://|mailto:|#|/(?![/\\]))", re.IGNORECASE)
 
 
+# A picture's address must be a path on this site: readers' browsers fetch
+# nothing from anywhere else (the privacy page promises it).
+SAFE_PICTURE_SRC = re.compile(r"^/(?![/\\])[\w./-]+$")
+
+
+def _same_site_picture(attrs):
+    urls = [attrs.get((None, "src"), "")] if (None, "src") in attrs else []
+    srcset = attrs.get((None, "srcset"))
+    if srcset is not None:
+        urls += [candidate.strip().split(" ")[0] for candidate in srcset.split(",")]
+    return bool(urls) and all(SAFE_PICTURE_SRC.match(url) for url in urls)
+
+
 class _LinkPolicy(Filter):
-    """Drop hrefs outside SAFE_HREF; give links that leave the site rel="noopener"."""
+    """Drop hrefs outside SAFE_HREF; give links that leave the site rel="noopener";
+    drop any picture whose address is not on this site."""
 
     def __iter__(self):
         for token in super().__iter__():
+            if token["type"] == "EmptyTag" and token["name"] in {"img", "source"}:
+                if not _same_site_picture(token["data"]):
+                    continue
             if token["type"] == "StartTag" and token["name"] == "a":
                 attrs = token["data"]
                 href = attrs.get((None, "href"), "")
@@ -232,6 +271,133 @@ class _SafeAnchors(Extension):
         md.treeprocessors.register(_InPageLinksResolve(md), "in_page_links", 1)  # after toc (5)
 
 
+# --- Pictures -------------------------------------------------------------------------
+# ![alt override](image:slug) shows a picture of the image library (images/) as
+# <figure><picture>: AVIF and WebP sources, a JPEG or PNG fallback at several
+# widths, its width and height, lazily loaded below the first blocks, and a
+# caption with the credit. The parent process looks the slugs up and sends the
+# child their renditions as plain data (images.renditions.Picture).
+IMAGE_SCHEME = "image:"
+IMAGE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_IMAGE_TARGETS = re.compile(r"image:([a-z0-9]+(?:-[a-z0-9]+)*)")
+# Pictures among the first blocks of a text may be on screen when the page
+# opens, so the browser fetches them at once; later ones when scrolled near.
+EAGER_BLOCKS = 3
+
+
+def image_slugs_in(text):
+    """Every slug written as image:slug in `text` (a superset of the pictures it shows)."""
+    return sorted(set(_IMAGE_TARGETS.findall(text)))
+
+
+def _line_of(text, target):
+    """The line (1-based) where `target` is first given as a picture's address."""
+    match = re.search(r"(?:\]\(\s*<?|\]:\s*<?)" + re.escape(target), text)
+    index = match.start() if match else text.find(target)
+    return text.count("\n", 0, max(index, 0)) + 1
+
+
+class _Figures(Treeprocessor):
+    """Turn each library picture standing as its own paragraph into a <figure>;
+    refuse pictures from other sites, unknown slugs and pictures inside text."""
+
+    def __init__(self, md, pictures, text):
+        super().__init__(md)
+        self.pictures, self.text = pictures, text
+        self.shown = []
+
+    def run(self, root):
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for img in list(root.iter("img")):
+            src = img.get("src", "")
+            line = _line_of(self.text, src)
+            if not src.startswith(IMAGE_SCHEME):
+                raise MarkdownRefused(
+                    f"Line {line}: the picture at “{src[:80]}” is not from our image library. "
+                    "Upload it under Images and write ![](image:slug): readers' browsers "
+                    "fetch pictures from this site only, never from another.",
+                    line=line,
+                )
+            slug = src[len(IMAGE_SCHEME) :]
+            picture = self.pictures.get(slug)
+            if picture is None:
+                raise MarkdownRefused(
+                    f"Line {line}: there is no image “{slug}” in the image library. Check "
+                    "the slug (Images in the admin lists them) or upload the picture first.",
+                    line=line,
+                )
+            paragraph = parents.get(img)
+            alone = (
+                paragraph is not None
+                and paragraph.tag == "p"
+                and parents.get(paragraph) is root
+                and len(paragraph) == 1
+                and not (paragraph.text or "").strip()
+                and not (img.tail or "").strip()
+            )
+            if not alone:
+                raise MarkdownRefused(
+                    f"Line {line}: a picture must be a paragraph of its own (a blank line "
+                    "before and after it), not inside a sentence, list, quote, link or table.",
+                    line=line,
+                )
+            position = list(root).index(paragraph)
+            figure = self._figure(picture, img.get("alt", ""), lazy=position >= EAGER_BLOCKS)
+            root.remove(paragraph)
+            root.insert(position, figure)
+            self.shown.append(slug)
+
+    @staticmethod
+    def _figure(picture, alt_override, lazy):
+        from xml.etree import ElementTree as etree
+
+        figure = etree.Element("figure")
+        frame = etree.SubElement(figure, "picture")
+        for mime_type, srcset in picture.sources:
+            etree.SubElement(frame, "source", type=mime_type, srcset=srcset, sizes=picture.sizes)
+        alt = alt_override.strip() or ("" if picture.decorative else picture.alt)
+        img = etree.SubElement(
+            frame,
+            "img",
+            src=picture.fallback_src,
+            srcset=picture.fallback_srcset,
+            sizes=picture.sizes,
+            width=str(picture.width),
+            height=str(picture.height),
+            alt=alt,
+            decoding="async",
+        )
+        if lazy:
+            img.set("loading", "lazy")
+        if picture.caption or picture.credit:
+            caption = etree.SubElement(figure, "figcaption")
+            caption.text = picture.caption
+            if picture.credit:
+                credit = etree.SubElement(caption, "small")
+                credit.text = f"Credit: {picture.credit}"
+                if picture.caption:
+                    caption.text = f"{picture.caption} "
+        return figure
+
+
+class _LibraryPictures(Extension):
+    def __init__(self, pictures, text):
+        super().__init__()
+        self.pictures, self.text = pictures, text
+        self.processor = None
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API name)
+        self.processor = _Figures(md, self.pictures, self.text)
+        md.treeprocessors.register(self.processor, "library_pictures", 15)  # after inline (20)
+
+
+def library_pictures(slugs):
+    """{slug: Picture} of the image library's images among `slugs` (the default lookup)."""
+    from images.lookup import pictures_by_slug
+
+    return pictures_by_slug(slugs)
+
+
 # --- Rendering within bounds ----------------------------------------------------------
 
 
@@ -242,6 +408,9 @@ class MarkdownRefused(ValueError):
         self.message, self.line = message, line
         super().__init__(message)
 
+    def __reduce__(self):  # raised in the renderer's child: keep the line across the pipe
+        return (MarkdownRefused, (self.message, self.line))
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -249,6 +418,7 @@ class Rendered:
     toc_html: str
     word_count: int
     reading_minutes: int
+    image_slugs: tuple = ()  # the library pictures shown, in order
 
 
 _NESTING_MARKER = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t])|\d+[.)](?=[ \t]))[ \t]*")
@@ -295,23 +465,29 @@ def validate_markdown(text):
         raise ValidationError(refused.message, code="markdown_refused") from None
 
 
-def render_markdown(text):
+def render_markdown(text, pictures=None):
     """Render Markdown to sanitized HTML, with a table of contents and reading time.
 
     text: Markdown, at most MAX_MARKDOWN_CHARS characters. Returns Rendered.
-    Raises MarkdownRefused (with a message for the editor) for text over the
-    size or nesting limits, or that takes over RENDER_SECONDS to render (some
-    bracket patterns cost Python-Markdown quadratic time).
+    pictures: a function from a list of slugs to {slug: images.renditions.Picture}
+    for those that exist (default: the image library, library_pictures).
+    Raises MarkdownRefused (with a message for the editor, naming the line where
+    it can) for text over the size or nesting limits, that takes over
+    RENDER_SECONDS to render (some bracket patterns cost Python-Markdown
+    quadratic time), or that shows a picture from another site, an image the
+    library lacks, or a picture inside a sentence.
     """
     text = text or ""
     check_limits(text)
-    return _render_in_child(text)
+    slugs = image_slugs_in(text)
+    found = (pictures or library_pictures)(slugs) if slugs else {}
+    return _render_in_child(text, tuple(sorted(found.items())))
 
 
 @functools.lru_cache(maxsize=8)  # a form's check and the save that follows render once
-def _render_in_child(text):
+def _render_in_child(text, pictures=()):
     try:
-        return call_with_time_limit(_render, text, seconds=RENDER_SECONDS)
+        return call_with_time_limit(_render, text, pictures, seconds=RENDER_SECONDS)
     except TimeLimitExceeded:
         raise MarkdownRefused(
             f"The text took more than {RENDER_SECONDS:g} seconds of processing to render, so "
@@ -328,8 +504,9 @@ def _render_in_child(text):
         raise MarkdownRefused("The text could not be rendered: the renderer stopped.") from None
 
 
-def _render(text):
+def _render(text, pictures=()):
     """The renderer itself, unbounded: run only through render_markdown."""
+    library = _LibraryPictures(dict(pictures), text)
     md = markdown.Markdown(
         extensions=[
             _NoRawHtml(),
@@ -338,6 +515,7 @@ def _render(text):
             _Footnotes(BACKLINK_TITLE="Back to the text of note %d"),
             "markdown.extensions.sane_lists",
             _SafeAnchors(),
+            library,
         ],
         extension_configs={
             "markdown.extensions.toc": {"toc_depth": "2-3", "slugify": heading_id},
@@ -358,6 +536,7 @@ def _render(text):
         toc_html=toc_html,
         word_count=words,
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
+        image_slugs=tuple(library.processor.shown),
     )
 
 

@@ -14,6 +14,9 @@ ROLE_PERMISSIONS = {
         "articles.view_revision",
         "articles.view_topic",
         "articles.view_person",
+        # Writers add pictures to the library; editors manage it.
+        "images.view_image",
+        "images.add_image",
     ],
     # Medical reviewers read, review and attest; they do not edit or publish.
     "Medical reviewer": [
@@ -40,6 +43,11 @@ ROLE_PERMISSIONS = {
         "articles.add_person",
         "articles.change_person",
         "articles.view_reviewevent",
+        # Editors manage the image library: details, and deleting unused pictures.
+        "images.view_image",
+        "images.add_image",
+        "images.change_image",
+        "images.delete_image",
         # Editors keep the affiliate register. No delete: a partnership ends by
         # setting its last day, so it stays listed as a past partner.
         "partners.view_affiliatepartner",

@@ -29,6 +29,27 @@ def _person(person, request, fallback_name=None):
     return data
 
 
+def social_card(article, request):
+    """The article's chosen picture as shared: {"url" (absolute), "width", "height"
+    (pixels), "type" (MIME), "alt"}; None when it has none."""
+    if article.image_id is None:
+        return None
+    from images.renditions import social_card as card_rendition
+
+    image = article.image
+    found = card_rendition(image)
+    if found is None:
+        return None
+    path, width, height, mime_type = found
+    return {
+        "url": absolute_url(path, request),
+        "width": width,
+        "height": height,
+        "type": mime_type,
+        "alt": image.alt_text,
+    }
+
+
 def publisher(request):
     return {
         "@type": "Organization",
@@ -80,6 +101,14 @@ def medical_web_page(article, revision, request):
         "datePublished": _iso(article.first_published_at),
         "dateModified": _iso(article.last_published_at),
     }
+    card = social_card(article, request)
+    if card is not None:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": card["url"],
+            "width": card["width"],
+            "height": card["height"],
+        }
     reviewer = revision.medical_reviewer if revision.medically_reviewed_at else None
     if reviewer is not None:
         data["lastReviewed"] = revision.medically_reviewed_at.date().isoformat()

@@ -206,6 +206,7 @@ PLACEMENT_LABELS = {
     "author": "byline",
     "order": "position",
     "review_interval_months": "review interval (months)",
+    "image": "social card picture",
 }
 PLACEMENT_FIELDS = tuple(PLACEMENT_LABELS)
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "readership",
     "discovery",
     "notifications",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,12 @@ FORMAT_MODULE_PATH = ["mesoguide.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded pictures and their renditions (images/). On one machine the file
+# system is all it takes; with several app servers, point "default" at shared
+# storage (docs/operations: an S3-compatible bucket through django-storages).
+# Readers fetch renditions from this site's /media/ either way.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -5,6 +5,7 @@ from articles import views
 from articles.editors_guide import editors_guide
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from articles.sitemaps import sitemap_index, sitemap_section
+from images.views import rendition_file
 
 from .form_tokens import form_token
 from .pagecache import cached_page
@@ -26,6 +27,7 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("forms/token/", form_token, name="form_token"),
+    path("media/<path:name>", rendition_file, name="image_file"),
     path("", include("discussion.urls")),
     path("", include("newsletter.urls")),
     path("admin/for-you/", include("notifications.urls")),

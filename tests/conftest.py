@@ -9,6 +9,10 @@ from readership import counting
 from tests import factories
 
 
+def _media_root(tmp_path):
+    return tmp_path.parent.parent / "media"
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, monkeypatch):
     # A fast hasher: test users need no real password stretching.
@@ -21,6 +25,9 @@ def _fast_and_isolated(settings, tmp_path, monkeypatch):
     # Login throttling needs the request, which Client.login() does not pass;
     # test_production.py switches it on where it is tested.
     settings.AXES_ENABLED = False
+    # Pictures tests upload or import go to a folder of this run; renditions are
+    # named after their picture, so the launch drawings are encoded once a run.
+    settings.MEDIA_ROOT = _media_root(tmp_path)
     # Visits reach the shared counter at once (batching is tested on its own).
     settings.VIEW_COUNT_PUSH_SECONDS = 0
     # Rate-limit counters and buffered view counts must not leak between tests.

@@ -149,3 +149,30 @@ def affiliate_partner(
     partner.full_clean()
     partner.save()
     return partner
+
+
+def picture_bytes(width=64, height=40, format="PNG", colour=(200, 120, 90), mode="RGB"):
+    """A small real picture file, as bytes."""
+    import io
+
+    from PIL import Image as PillowImage
+
+    buffer = io.BytesIO()
+    PillowImage.new(mode, (width, height), colour).save(buffer, format=format)
+    return buffer.getvalue()
+
+
+def library_image(slug="skin-diagram", width=64, height=40, user=None, **details):
+    """An image in the library, with its renditions, added as an upload is."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from images.models import Image
+    from images.renditions import add_image
+
+    details.setdefault("title", slug.replace("-", " ").capitalize())
+    details.setdefault("alt_text", "Layers of the skin, with the fat below.")
+    details.setdefault("caption", "The layers of the skin.")
+    details.setdefault("credit", "MesoGuide")
+    details.setdefault("licence", "Original MesoGuide drawing")
+    upload = SimpleUploadedFile(f"{slug}.png", picture_bytes(width, height), "image/png")
+    return add_image(upload, Image(slug=slug, uploaded_by=user, **details))

@@ -26,6 +26,12 @@ def article_structured_data(context, article, revision):
 
 
 @register.simple_tag(takes_context=True)
+def social_card(context, article):
+    """{% social_card article as card %}: the picture shown when the article is shared."""
+    return structured_data.social_card(article, context["request"])
+
+
+@register.simple_tag(takes_context=True)
 def topic_structured_data(context, topic):
     crumbs = structured_data.topic_crumbs(topic)
     return json_ld(structured_data.breadcrumb_list(crumbs, context["request"]))

@@ -11,6 +11,8 @@ PUBLIC_URLS = {
     "home": "/",
     "topic": "/topics/how-it-works/",
     "article": ARTICLE,
+    # Both launch articles show a library diagram (<figure><picture>).
+    "article-with-diagram": "/guide/session-schedule/",
     "article-changes": f"{ARTICLE}changes/",
     "site-page": "/advertiser-disclosure/",
     "checklist": "/questions-to-ask/",

@@ -1,0 +1,194 @@
+"""The image library: pictures editors upload, and the renditions readers get.
+
+An Image keeps its original file private (it may carry camera metadata); readers
+only ever get Renditions, made once when the picture is added (images/renditions.py),
+stored through Django's default storage under names that change whenever the
+picture does, so they can be cached for a year.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mesoguide.characters import validate_storable
+
+STORABLE = [validate_storable]
+
+
+class ImageInUse(Exception):
+    """An image that articles still show, so it can't be deleted; `uses` names them."""
+
+    def __init__(self, image, uses):
+        self.image, self.uses = image, uses
+        names = "; ".join(uses)
+        super().__init__(
+            f"“{image.title}” can't be deleted: it is used in {names}. "
+            "Take it out of those articles first (and publish them), then delete it."
+        )
+
+
+class StaleImage(Exception):
+    """A save based on a version of the image's details that someone has changed since."""
+
+
+class Image(models.Model):
+    slug = models.SlugField(
+        unique=True,
+        max_length=80,
+        help_text="How articles refer to it: ![](image:this-slug). Lowercase letters, "
+        "digits and hyphens; fixed once uploaded.",
+    )
+    title = models.CharField(
+        max_length=200, validators=STORABLE, help_text="For the library list; readers don't see it."
+    )
+    file = models.FileField(max_length=300, editable=False)
+    format = models.CharField(max_length=10, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    file_size = models.PositiveIntegerField(editable=False, help_text="Bytes.")
+    checksum = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the file.")
+
+    alt_text = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        validators=STORABLE,
+        help_text="What the picture shows, for readers who can't see it: one or two sentences. "
+        "Required unless the picture is decorative.",
+    )
+    decorative = models.BooleanField(
+        default=False,
+        help_text="Tick only if the picture adds nothing to the text (screen readers skip it).",
+    )
+    caption = models.CharField(
+        max_length=300, blank=True, validators=STORABLE, help_text="Shown under the picture."
+    )
+    credit = models.CharField(
+        max_length=200,
+        validators=STORABLE,
+        help_text="Who made it, shown under the picture: 'MesoGuide' for our own drawings.",
+    )
+    licence = models.CharField(
+        max_length=200,
+        validators=STORABLE,
+        help_text="Under what terms we use it, e.g. 'Our own work' or 'CC BY 4.0'.",
+    )
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    source_path = models.CharField(
+        max_length=300, blank=True, editable=False, help_text="Set by import_content."
+    )
+    # The version import_content left: any other means an editor changed it since.
+    imported_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Counts every saved change of the details; a form's save names the
+    # version it started from (compare-and-set in one UPDATE).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-uploaded_at", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(alt_text="") | Q(decorative=True),
+                name="image_has_alt_or_is_decorative",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save_details(self, expected_version, fields):
+        """Write the details in `fields` if the row is still at `expected_version`.
+
+        Raises StaleImage (and writes nothing) if a colleague saved in between."""
+        values = {name: getattr(self, name) for name in fields}
+        updated = Image.objects.filter(pk=self.pk, version=expected_version).update(
+            **values, version=expected_version + 1
+        )
+        if not updated:
+            raise StaleImage(self.pk)
+        self.version = expected_version + 1
+
+    def articles_using(self):
+        """The articles that show or will show this image: their live, scheduled or
+        latest revision has it, or it is their social card. A queryset of Article."""
+        from articles.models import Article
+
+        return Article.objects.filter(
+            Q(live_revision__images=self)
+            | Q(latest_revision__images=self)
+            | Q(scheduled_revision__images=self)
+            | Q(image=self)
+        ).distinct()
+
+    def uses(self):
+        """[(article, how)] with how in words: 'live', 'scheduled', 'draft', 'social card'."""
+        from articles.models import Status
+
+        found = []
+        for article in self.articles_using().select_related(
+            "live_revision", "latest_revision", "scheduled_revision"
+        ):
+            how = []
+            in_revision = {
+                "live": article.live_revision,
+                "scheduled": article.scheduled_revision,
+                "draft": article.latest_revision
+                if article.latest_revision_id != article.live_revision_id
+                else None,
+            }
+            for label, revision in in_revision.items():
+                if revision is not None and revision.images.filter(pk=self.pk).exists():
+                    how.append(label)
+            if article.image_id == self.pk:
+                how.append("social card")
+            if "live" in how and article.status != Status.PUBLISHED:
+                how[how.index("live")] = "unpublished"
+            found.append((article, how))
+        return found
+
+    def delete(self, *args, **kwargs):
+        """Delete the image and its files, unless an article uses it (raises ImageInUse)."""
+        uses = self.uses()
+        if uses:
+            raise ImageInUse(self, [f"“{a.title}” ({', '.join(how)})" for a, how in uses])
+        from .renditions import delete_files
+
+        delete_files(self)
+        return super().delete(*args, **kwargs)
+
+    def picture(self):
+        """What the renderer needs to show this image (a renditions.Picture)."""
+        from .renditions import picture_of
+
+        return picture_of(self)
+
+
+class Rendition(models.Model):
+    """One resized, re-encoded copy of an image that readers download."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    format = models.CharField(max_length=10)  # avif, webp, jpeg or png
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file = models.FileField(max_length=300)
+    file_size = models.PositiveIntegerField(help_text="Bytes.")
+
+    class Meta:
+        ordering = ["image", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "format", "width"], name="one_rendition_per_format_and_width"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.image.slug} {self.width}px {self.format}"
+
+    @property
+    def url(self):
+        return reverse("image_file", args=[self.file.name])
