@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 from django.dispatch import receiver
 from django.utils import timezone
+
 from pagecache.signals import pages_changed
 
 from .backends import PurgeFailed, configured_backend

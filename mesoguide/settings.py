@@ -328,7 +328,7 @@ _FRONTEND_CACHE_NEEDS = {
     "cloudfront": ["CLOUDFRONT_DISTRIBUTION_ID"],
 }
 _missing = [
-    name for name in _FRONTEND_CACHE_NEEDS.get(FRONTEND_CACHE_BACKEND, []) if not vars()[name]
+    name for name in _FRONTEND_CACHE_NEEDS.get(FRONTEND_CACHE_BACKEND, []) if not globals()[name]
 ]
 if _missing:
     raise ImproperlyConfigured(

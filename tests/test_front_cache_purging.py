@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from pagecache.signals import pages_changed
 
 from frontcache import purging
 from frontcache.backends import PurgeFailed
 from frontcache.models import PendingPurge
+from pagecache.signals import pages_changed
 
 
 class FakeFrontCache:
