@@ -1,11 +1,11 @@
 """An article page, put together from parts kept in the shared cache.
 
-Readers normally get the whole page from the page cache (mesoguide/pagecache.py).
+Readers normally get the whole page from the page cache (pagecache/).
 When it isn't there (the first visit after a change, or every visit with the
 page cache switched off) the page is rebuilt, but its slow parts are not: the
 head, the text, the comments, the "more to read" sidebar and the site's header
 and footer are kept in the shared cache under the same rule as whole pages
-(pagecache.kept_together_like_pages): the changes that refresh the article's
+(pagecache/parts.py): the changes that refresh the article's
 pages refresh them too, and they expire at the same scheduled moments. An
 approved comment rebuilds only the parts of its article; the site-wide parts
 are rebuilt only when every page is. Each process also keeps the parts it used
@@ -30,8 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mesoguide.origin import site_origin
-from mesoguide.pagecache import KeptPart, kept_together_like_pages, page_group
 from mesoguide.release import release
+from pagecache.parts import KeptPart, kept_together_like_pages
 from readership.counting import buffer_key, buffered_views, shown_view_count, stored_views
 
 from .models import Article, Revision
@@ -119,7 +119,7 @@ def reader_context(request, slug, article_id, revision_id, stored):
     views_key = buffer_key(article_id)
     kept = kept_together_like_pages(
         [
-            KeptPart(article_key, (page_group("article", slug),), builds.article_parts),
+            KeptPart(article_key, (reverse("article", args=[slug]),), builds.article_parts),
             KeptPart(site_key, (), builds.site_parts),
         ],
         KEEP_SECONDS,

@@ -4,8 +4,8 @@ A live article keeps its live revision until a scheduled one's go_live_at
 (Wagtail's go_live_at on a revision). The switch is a write (the workflow's
 publish_scheduled_revision, under the row lock, into the audit log), made by
 the first request that reaches Django after the moment: the page cache lets
-no page outlive the next scheduled moment (cache_invalidation.
-next_change_without_a_save), so that request comes before any reader sees a
+no page outlive the next scheduled moment (registered in
+signals.py with pagecache.schedule), so that request comes before any reader sees a
 page built from the old text. The publish_scheduled command does the same
 from cron, for a site nobody visits.
 

@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from mesoguide.characters import is_invisible, without_unstorable
 from mesoguide.ratelimit import RateLimit, client_ip
 from mesoguide.release import release
+from pagecache import schedule
 
 from . import search_index
 from .models import Article
@@ -190,9 +191,7 @@ def _results_lifetime(searched_at):
     """Whole seconds results found at `searched_at` stay valid from now: until the
     next scheduled publication or removal after that moment (one may have come
     while the query ran), at most RESULTS_CACHE_SECONDS; 0 means don't keep them."""
-    from mesoguide.cache_invalidation import next_change_without_a_save
-
-    moment, _partner_day = next_change_without_a_save(searched_at)
+    moment, _partner_day = schedule.next_change_without_a_save(searched_at)
     if moment is None:
         return RESULTS_CACHE_SECONDS
     return max(0, min(RESULTS_CACHE_SECONDS, int((moment - timezone.now()).total_seconds())))

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from mesoguide.origin import absolute_url
-from mesoguide.pagecache import cached_page
+from pagecache.decorators import cached_page
 
 from .models import Article, Topic
 
@@ -90,7 +90,7 @@ SITEMAPS = {
 }
 
 
-@cached_page("sitemap")
+@cached_page()
 @sitemap_views.x_robots_tag
 def sitemap_index(request):
     """/sitemap.xml: the list of section files on the site's public origin, page-cached."""
@@ -107,7 +107,7 @@ def sitemap_index(request):
     )
 
 
-@cached_page("sitemap", query_params=["p"])
+@cached_page(query_params=["p"])
 def sitemap_section(request, section):
     """/sitemap-<section>.xml?p=N: one page of one section, kept in the page cache."""
     return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)

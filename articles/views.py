@@ -2,7 +2,7 @@
 staff with edit rights may preview unpublished text, marked and never cached.
 
 Anonymous readers get home, topic, person, article and site pages from the
-page cache (mesoguide/pagecache.py). Each page runs a fixed number of queries
+page cache (pagecache/). Each page runs a fixed number of queries
 however many articles there are: the home page shows the first few articles
 of each topic, topic and person pages are paginated.
 """
@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from mesoguide.origin import absolute_url
-from mesoguide.pagecache import cached_page
 from mesoguide.release import release
-from readership.counting import record_view
+from pagecache.decorators import cached_page
+from readership.counting import count_cache_hits, record_view
 
 from . import search as site_search
 from .article_page import preview_context, published_article, reader_context
@@ -38,7 +38,7 @@ def _guide():
     return Article.objects.published().guide_articles().for_listing().in_guide_order()
 
 
-@cached_page("home")
+@cached_page()
 def home(request):
     # One query: each topic's first articles, plus one more to know whether
     # to link to the rest. The ranking runs over ids only, not the article texts.
@@ -74,7 +74,7 @@ def _page_of(request, articles):
         raise Http404("No such page of this list.") from error
 
 
-@cached_page("topic", query_params=["page"])
+@cached_page(query_params=["page"])
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = _page_of(request, _guide().filter(topic=topic))
@@ -85,7 +85,7 @@ def topic_detail(request, slug):
     )
 
 
-@cached_page("person", query_params=["page"])
+@cached_page(query_params=["page"])
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
     page = _page_of(request, _guide().filter(author=person))
@@ -127,7 +127,7 @@ def _preview(response):
     return response
 
 
-@cached_page("article")
+@cached_page()
 def article_detail(request, slug):
     # Readers: the live revision, its page put together from kept parts (article_page.py).
     wants_preview = "preview" in request.GET and can_preview(request.user)
@@ -138,7 +138,7 @@ def article_detail(request, slug):
         stored_views = (stored_views or 0) + visit.moved_to_database
         context = reader_context(request, slug, article_id, revision_id, stored_views)
         response = render(request, "articles/article.html", context)
-        response.article_id = article_id  # a page-cache hit still counts the view
+        count_cache_hits(response, article_id)  # a page-cache hit still counts the visit
         # The page shows the count: kept (by the page cache, and so a CDN) no longer
         # than the count may lag behind.
         response.page_cache_seconds = settings.VIEW_COUNT_MAX_LAG_SECONDS
@@ -150,7 +150,7 @@ def article_detail(request, slug):
     return _preview(render(request, "articles/article.html", context))
 
 
-@cached_page("page")
+@cached_page()
 def page_detail(request, slug):
     article, revision, preview = _document(request, Kind.PAGE, slug)
     context = {"article": article, "revision": revision, "preview": preview}

@@ -3,7 +3,7 @@ the topic's other articles, then the editors' picks.
 
 It takes three queries, so it is not built on every request: the article page
 keeps it as one of its cached parts (articles/article_page.py), refreshed
-whenever cache_invalidation.py refreshes the article's pages. Visibility is
+whenever the article's page is refreshed (articles/signals.py, discovery/signals.py). Visibility is
 still decided by the published() queryset alone.
 """
 

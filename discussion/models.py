@@ -10,7 +10,7 @@ from mesoguide.characters import validate_storable, validate_visible_address
 
 # Sent with `article_ids` after comments change status in bulk (the admin's
 # approve and reject actions), which sends no post_save; cached article pages
-# listen (mesoguide/cache_invalidation.py).
+# listen (discussion/signals.py).
 comments_moderated = Signal()
 
 

@@ -2,11 +2,10 @@ from django.apps import AppConfig
 
 
 class MesoGuideConfig(AppConfig):
-    """The site-wide machinery: page cache invalidation, error pages, health checks."""
+    """The site-wide machinery: error pages, health checks, login lock-out mails."""
 
     name = "mesoguide"
     verbose_name = "MesoGuide site"
 
     def ready(self):
-        # Connects the receivers that refresh cached pages when content changes.
-        from . import cache_invalidation, login_lockout  # noqa: F401
+        from . import login_lockout  # noqa: F401  (connects its receivers)

@@ -1,7 +1,7 @@
 """Forms on cached pages, with no shared CSRF token.
 
 The comment form and the newsletter sign-up sit on pages every reader shares
-(the page cache and a CDN keep them, pagecache.py), so they carry no CSRF
+(the page cache and a CDN keep them, pagecache/), so they carry no CSRF
 token. static/js/form-token.js fetches the reader's own token from form_token
 when they start on such a form and adds it: the POST then passes Django's usual
 check in one click.

@@ -15,7 +15,7 @@ starts, once every LOG_SECONDS while it lasts, and once when it ends; no
 traceback per request. Writes dropped meanwhile (a refreshed page's new
 version, a forgotten footer) may have left stale entries in Redis, so
 `cache_returned` is sent when it answers again, and the page cache refreshes
-everything on it (cache_invalidation.py).
+everything on it (pagecache/refresh.py).
 
 Also, Django's RedisCacheClient builds a new redis.Redis object on every cache
 call, which costs about as much as the Redis round trip itself and is a large

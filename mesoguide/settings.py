@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "newsletter",
     "readership",
     "discovery",
+    # Knows no content app: the apps above tell it what their changes refresh.
+    "pagecache",
+    # Purges a CDN or Varnish when pagecache says pages changed; knows no content app either.
     "frontcache",
 ]
 
@@ -65,16 +68,17 @@ MIDDLEWARE = [
     # Load-balancer probes are answered first: no host check, no HTTPS redirect.
     "mesoguide.health.HealthCheckMiddleware",
     "mesoguide.client_ip.ProxiedClientIPMiddleware",
+    # Stores pages with every header the middleware below adds (security headers),
+    # and replays them on a hit; most hits are answered before Django even starts
+    # (pagecache/wsgi.py). It serves only anonymous GETs and HEADs of pages
+    # without a token, so sessions, CSRF and the POST limits have nothing to do
+    # for its hits; plain HTTP under SECURE_SSL_REDIRECT goes on to be redirected.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mesoguide.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoguide.security_headers.SiteCSPMiddleware",
-    # Everything above also applies to pages served from the page cache (the
-    # security headers); what follows runs only when a page is built. The page
-    # cache serves only anonymous GETs and HEADs of pages without a token, so
-    # sessions, CSRF and the POST limits have nothing to do for its hits.
-    "mesoguide.pagecache.PageCacheMiddleware",
     "mesoguide.url_parameters.UnstorableParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mesoguide.context_processors.site",
+                "articles.context_processors.footer",
             ],
         },
     },
@@ -291,7 +296,7 @@ PUBLIC_POST_WINDOW = env.int("PUBLIC_POST_WINDOW", default=600)
 
 # --- Page cache ---------------------------------------------------------------------
 # Anonymous GETs of home, topic and article pages are kept in the shared cache
-# and refreshed on publish (mesoguide/pagecache.py). 0 turns the cache off.
+# and refreshed on publish (pagecache/). 0 turns the cache off.
 # The running release, in the keys of cached pages and parts (mesoguide/release.py);
 # empty: a fingerprint of the code, templates and static files.
 RELEASE = env("RELEASE", default="")

@@ -5,9 +5,9 @@ from articles import views
 from articles.editors_guide import editors_guide
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from articles.sitemaps import sitemap_index, sitemap_section
+from pagecache.decorators import cached_page
 
 from .form_tokens import form_token
-from .pagecache import cached_page
 
 handler400 = "mesoguide.errors.bad_request"
 handler404 = "mesoguide.errors.not_found"
@@ -20,8 +20,8 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("search/", views.search, name="search"),
-    path("feeds/rss/", cached_page("feeds")(LatestArticlesFeed()), name="feed_rss"),
-    path("feeds/atom/", cached_page("feeds")(LatestArticlesAtomFeed()), name="feed_atom"),
+    path("feeds/rss/", cached_page()(LatestArticlesFeed()), name="feed_rss"),
+    path("feeds/atom/", cached_page()(LatestArticlesAtomFeed()), name="feed_atom"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

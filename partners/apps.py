@@ -7,7 +7,7 @@ class PartnersConfig(AppConfig):
     verbose_name = "Affiliate partners"
 
     def ready(self):
-        from . import registry
+        from . import registry, signals  # noqa: F401  (signals: what a change refreshes)
         from .models import AffiliatePartner
 
         for signal in (post_save, post_delete):

@@ -13,7 +13,9 @@ Each process gathers its visits and adds them to the shared counter in one
 round trip at most every VIEW_COUNT_PUSH_SECONDS (_PendingVisits), so counting
 a visit costs no round trip on most requests.
 
-The page cache calls record_view() for every article page it serves itself.
+An article page asks the page cache to count each visit it serves itself
+(count_cache_hits): the page cache calls record_view() for every hit, before
+Django or in its middleware (pagecache/hits.py).
 """
 
 import atexit
@@ -32,6 +34,7 @@ from django.db.models import F
 from redis.exceptions import RedisError
 
 from mesoguide.redis_cache import FailSoftRedisCache
+from pagecache.hits import on_hit
 
 from .models import ArticleViewCount
 
@@ -103,6 +106,19 @@ def record_view(request, article_id):
         logger.warning("Views of article %s not flushed", article_id, exc_info=True)
         moved = 0
     return Visit(counted=True, moved_to_database=moved)
+
+
+_CACHE_HIT = "article-visit"
+
+
+def count_cache_hits(response, article_id):
+    """Have every page-cache hit of this response count a visit of the article."""
+    response.page_cache_on_hit = {_CACHE_HIT: article_id}
+
+
+@on_hit(_CACHE_HIT)
+def _count_cache_hit(visit, article_id):
+    record_view(visit, article_id)
 
 
 @dataclass(frozen=True)

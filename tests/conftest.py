@@ -89,8 +89,8 @@ def other_editor(db):
 @pytest.fixture(autouse=True)
 def _no_local_page_copies():
     # The page cache's per-process copies must not outlive the cleared cache.
-    from mesoguide.pagecache import forget_local_copies
+    from pagecache.store import local_copies
 
-    forget_local_copies()
+    local_copies.forget()
     yield
-    forget_local_copies()
+    local_copies.forget()

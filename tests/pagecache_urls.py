@@ -5,20 +5,20 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
-from mesoguide.pagecache import cached_page
 from mesoguide.urls import urlpatterns as site_urlpatterns
+from pagecache.decorators import cached_page
 
 FORM = engines["django"].from_string(
     '<form method="post" action="/sign-up/">{% csrf_token %}<button>Sign up</button></form>'
 )
 
 
-@cached_page("form-page")
+@cached_page()
 def form_page(request):
     return HttpResponse(FORM.render({}, request))
 
 
-@cached_page("plain-page")
+@cached_page()
 def plain_page(request):
     return HttpResponse("<p>No form here.</p>")
 

@@ -13,11 +13,11 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from articles import workflow
+from articles import footer, workflow
 from articles.article_page import published_article, reader_context
 from articles.models import Article
 from discussion.models import Comment, CommentStatus
-from mesoguide import footer, pagecache
+from pagecache import store as pagecache
 from readership.models import ArticleViewCount
 from tests import factories
 
@@ -166,9 +166,9 @@ def test_a_page_stored_for_everyone_never_takes_a_part_this_process_kept_before_
     # process's own copies are not forgotten.
     type(about.live_revision).objects.filter(pk=about.live_revision_id).update(title="Who we are")
     footer.forget()
-    pagecache._write_new_versions([pagecache.EVERY_PAGE])
+    pagecache.write_new_versions([pagecache.EVERY_PAGE])
     Client().get(other.get_absolute_url())  # rebuilt here and stored for everyone
-    pagecache.forget_local_copies()  # a moment later
+    pagecache.local_copies.forget()  # a moment later
     response = Client().get(other.get_absolute_url())
     assert response["X-Page-Cache"] == "hit"
     assert "Who we are" in response.content.decode()

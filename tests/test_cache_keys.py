@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from mesoguide import pagecache
+from pagecache import store as pagecache
 from tests import factories
 
 # The number 1 in other scripts' digits: the page number 1, under the key of ?page=1.

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import workflow
 from discovery.models import EditorsPick, RelatedArticle
-from mesoguide import pagecache
+from pagecache import store as pagecache
 from tests import factories
 
 pytestmark = pytest.mark.django_db

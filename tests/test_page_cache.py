@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
-from mesoguide import pagecache
+from pagecache import hits
+from pagecache import store as pagecache
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +179,7 @@ def test_the_site_works_uncached_when_the_cache_is_down(client, article, monkeyp
 
 def test_a_cache_hit_still_counts_the_view(client, article, monkeypatch):
     counted = []
-    monkeypatch.setattr(pagecache, "_view_counter", lambda: lambda r, pk: counted.append(pk))
+    monkeypatch.setitem(hits._handlers, "article-visit", lambda visit, pk: counted.append(pk))
     client.get("/guide/what-it-is/")
     client.get("/guide/what-it-is/")
     assert counted == [article.pk]  # the hit; the view itself counts misses

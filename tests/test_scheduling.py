@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, RevisionState
-from mesoguide import pagecache
+from pagecache import store as pagecache
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mesoguide import pagecache
+from pagecache import store as pagecache
 from readership.models import ArticleViewCount
 from tests import factories
 

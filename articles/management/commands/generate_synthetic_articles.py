@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles.models import Article, Kind, Revision, RevisionState, Status, Topic
 from articles.rendering import render_markdown
 from articles.search_index import index_many
-from mesoguide.pagecache import refresh_everything
+from pagecache.refresh import refresh_every_page
 
 PREFIX = "synthetic-"
 BATCH = 500
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError("DEBUG is off: synthetic articles belong in test databases only.")
         if delete:
             deleted, _ = Article.objects.filter(slug__startswith=PREFIX).delete()
-            refresh_everything()
+            refresh_every_page()
             self.stdout.write(f"Deleted synthetic articles ({deleted} rows).")
             return
         if count <= 0:
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         if not topics:
             raise CommandError("Import the content first (manage.py import_content): no topics.")
         created = _create(count, topics)
-        refresh_everything()  # bulk writes send no signals
+        refresh_every_page()  # bulk writes send no signals
         index_many(Article.objects.filter(slug__startswith=PREFIX).values_list("pk", flat=True))
         self.stdout.write(f"Created {created} synthetic articles.")
 

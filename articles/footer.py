@@ -1,7 +1,7 @@
 """The footer's links to the site pages, kept in the shared cache.
 
 Every page shows them and they rarely change, so one query serves them all
-until a site page changes (cache_invalidation.py forgets them) or a scheduled
+until a site page changes (signals.py forgets them) or a scheduled
 publication or unpublication comes due.
 """
 
@@ -12,7 +12,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Kind
+from pagecache.schedule import next_change_without_a_save
+
+from .models import Article, Kind
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +58,6 @@ def _published_links():
 
 
 def _lifetime():
-    from .cache_invalidation import next_change_without_a_save
-
     now = timezone.now()
     moment, _partner_day = next_change_without_a_save(now)
     if moment is None:
