@@ -341,6 +341,16 @@ if _missing:
     )
 if FRONTEND_CACHE_HTTP_METHOD not in ("BAN", "PURGE"):
     raise ImproperlyConfigured("FRONTEND_CACHE_HTTP_METHOD must be BAN or PURGE.")
+# A front cache refilled just after a purge from one process's own older copy of
+# a page would keep that old page for CDN_CACHE_SECONDS. With purging on, every
+# process asks the shared cache each time (the front cache takes the load anyway).
+if FRONTEND_CACHE_BACKEND:
+    if env.float("PAGE_CACHE_LOCAL_SECONDS", default=0) > 0:
+        raise ImproperlyConfigured(
+            "PAGE_CACHE_LOCAL_SECONDS must be 0 with FRONTEND_CACHE_BACKEND: a purged "
+            "front cache could be refilled with a page older than the change."
+        )
+    PAGE_CACHE_LOCAL_SECONDS = 0
 # How long a CDN may keep a page without a form token (s-maxage). With purging
 # on, a change leaves the front cache within a second, so a day; without, this
 # bounds how long an unpublished or corrected page lingers there: 5 minutes.
