@@ -16,6 +16,8 @@ class PendingPurge(models.Model):
     # claim on it while it sends it.
     next_attempt_at = models.DateTimeField(db_index=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Sent and confirmed once; the row waits for the repeat (purging.py).
+    sent_once = models.BooleanField(default=False)
     last_error = models.TextField(blank=True)
 
     class Meta:

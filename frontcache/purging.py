@@ -6,9 +6,11 @@ when a backend is configured (backends.py):
 
 1. a PendingPurge row records the paths (one INSERT, the only work done in the
    editor's request);
-2. this process's purge thread sends it at once and deletes the row when the
-   front cache confirms. The editor's request never waits for the front cache
-   and never fails because of it;
+2. this process's purge thread sends it at once and, when the front cache
+   confirms, once more FRONTEND_CACHE_REPEAT_SECONDS later (an app server may
+   have been building a page from the data before the change and handed it to
+   the front cache just after the first purge), then deletes the row. The
+   editor's request never waits for the front cache and never fails because of it;
 3. a purge that failed (or whose process died before sending it) stays in the
    table and is retried by `manage.py purge_front_cache`, run every minute from
    cron on one node, with a growing pause between attempts (30 s, 1 min,
@@ -124,7 +126,18 @@ def send(ids, now=None):
             error,
         )
         return set()
-    PendingPurge.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    first_time = [row.pk for row in rows if not row.sent_once]
+    PendingPurge.objects.filter(pk__in=ids).exclude(pk__in=first_time).delete()
+    if first_time:
+        # Once more shortly: a page that an app server was building from the data
+        # before the change, and handed to the front cache after this purge, is gone then.
+        repeat_at = (now or timezone.now()) + timedelta(
+            seconds=settings.FRONTEND_CACHE_REPEAT_SECONDS
+        )
+        PendingPurge.objects.filter(pk__in=first_time).update(
+            sent_once=True, next_attempt_at=repeat_at + LEASE
+        )
+        _later(settings.FRONTEND_CACHE_REPEAT_SECONDS, first_time)
     logger.info(
         "Purged %s from the front cache in %.0f ms",
         "every page" if all_pages else ", ".join(paths),
@@ -167,6 +180,16 @@ def _send_queued():
         _queued.clear()
     if ids:
         send(ids)
+
+
+def _later(seconds, ids):
+    """Send these rows again in `seconds` on the purge thread (purge_front_cache does
+    it instead if this process is gone by then: their lease runs out)."""
+    if not settings.FRONTEND_CACHE_PURGE_IN_BACKGROUND:
+        return  # tests call send() again themselves
+    timer = threading.Timer(seconds, lambda: _in_background(send, ids))
+    timer.daemon = True
+    timer.start()
 
 
 def _in_background(function, *args):

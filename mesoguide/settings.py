@@ -325,6 +325,9 @@ CLOUDFLARE_API_TOKEN = env("CLOUDFLARE_API_TOKEN", default="")
 CLOUDFRONT_DISTRIBUTION_ID = env("CLOUDFRONT_DISTRIBUTION_ID", default="")
 # Seconds to wait for the front cache's answer to one purge call.
 FRONTEND_CACHE_TIMEOUT = env.float("FRONTEND_CACHE_TIMEOUT", default=5.0)
+# Each purge is sent again this many seconds later, for a page an app server was
+# still building from the data before the change when the first one arrived.
+FRONTEND_CACHE_REPEAT_SECONDS = env.float("FRONTEND_CACHE_REPEAT_SECONDS", default=5.0)
 # Purges leave on a thread of their own, so no editor waits for the front cache.
 FRONTEND_CACHE_PURGE_IN_BACKGROUND = env.bool("FRONTEND_CACHE_PURGE_IN_BACKGROUND", default=True)
 _FRONTEND_CACHE_NEEDS = {
