@@ -7,4 +7,4 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # What each change refreshes in the page cache, and the scheduled moments.
-        from . import signals  # noqa: F401
+        from . import search_index, signals  # noqa: F401  (search_index: keeps the index)

@@ -10,6 +10,7 @@ workflow (articles/workflow.py) publishes it.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -458,5 +459,23 @@ class ReviewEvent(models.Model):
         return self.action.replace("_", " ")
 
 
-# The search index lives in its own module; imported here so Django knows its model.
-from .search_index import SearchEntry  # noqa: E402, F401
+class SearchEntry(models.Model):
+    """The live text of one published document, as search reads it; written by
+    search_index.py."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    headings = models.TextField(blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    # Title (A), headings (B), summary (C), body (D); PostgreSQL only, empty elsewhere.
+    document = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return self.title

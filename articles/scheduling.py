@@ -1,83 +1,87 @@
-"""Scheduled revisions of live articles go live at their moment, without a cron job.
+"""Scheduled moments are applied and announced when they come, without a cron job.
 
 A live article keeps its live revision until a scheduled one's go_live_at
 (Wagtail's go_live_at on a revision). The switch is a write (the workflow's
 publish_scheduled_revision, under the row lock, into the audit log), made by
 the first request that reaches Django after the moment: the page cache lets
-no page outlive the next scheduled moment (registered in
-signals.py with pagecache.schedule), so that request comes before any reader sees a
-page built from the old text. The publish_scheduled command does the same
-from cron, for a site nobody visits.
+no page outlive the next scheduled moment (registered in signals.py with
+pagecache.schedule), so that request comes before any reader sees a page
+built from the old text. The publish_scheduled command does the same from
+cron, for a site nobody visits.
 
-So that a rebuilt page still costs one query (tests/test_query_counts.py),
-the next moment is kept in the shared cache for RECHECK_SECONDS and forgotten
-whenever a schedule changes, at once and again after commit. A process that
-read the database just before a new schedule committed could keep an old
-answer until RECHECK_SECONDS have passed: the bound on how late a switch can be.
+A document's publish_at and unpublish_at need no write: published() decides
+by the clock. But a front cache must hear of them, so the same request (or
+command) refreshes the pages of every document whose publish_at or
+unpublish_at passed since the last such announcement (pagecache's
+pages_changed). Checking is cheap: the next moment is kept in the shared
+cache (next_moment.py).
 """
 
 import logging
+from datetime import UTC, datetime
 
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
-from django.db.models import Min
+from django.db import DatabaseError
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Article
+from . import next_moment as moments
+from .models import Article, Status
+from .signals import refresh_article
+from .workflow import publish_due
 
 logger = logging.getLogger(__name__)
 
-NEXT_MOMENT_KEY = "articles:next-go-live:v1"
-NOTHING_SCHEDULED = 0.0
-RECHECK_SECONDS = 30
-
-
-def next_go_live():
-    """The earliest scheduled go-live moment as a timestamp, NOTHING_SCHEDULED if none."""
-    moment = Article.objects.filter(scheduled_revision__isnull=False).aggregate(
-        next=Min("go_live_at")
-    )["next"]
-    return moment.timestamp() if moment else NOTHING_SCHEDULED
-
-
-def schedules_changed():
-    """Call when a schedule is set, moved, cancelled or carried out."""
-    _forget_next_moment()
-    transaction.on_commit(_forget_next_moment)
-
-
-def _forget_next_moment():
-    _shared_cache(cache.delete, NEXT_MOMENT_KEY)
-
-
-def _shared_cache(operation, *args):
-    try:
-        return operation(*args)
-    except Exception:  # the shared cache is down: the database is asked instead
-        logger.warning("Shared cache unavailable for scheduled publishing")
-        return None
+_ANNOUNCING_KEY = "articles:announcing-moments:v1"
 
 
 def publish_if_due(now=None):
-    """Put every due scheduled revision live; cheap when nothing is due. With
-    the database down it does nothing: the page then gets the outage page."""
+    """Apply every due scheduled moment; cheap when nothing is due. With the
+    database down it does nothing: the page then gets the outage page."""
     try:
-        return _publish_if_due(now or timezone.now())
+        return _apply_due(now or timezone.now())
     except DatabaseError:
         logger.warning("Scheduled publishing skipped: database unavailable")
         return 0
 
 
-def _publish_if_due(now):
-    moment = _shared_cache(cache.get, NEXT_MOMENT_KEY)
+def _apply_due(now):
+    found = moments.shared_cache(cache.get_many, [moments.NEXT_MOMENT_KEY, moments.ANNOUNCED_KEY])
+    found = found or {}
+    since = found.get(moments.ANNOUNCED_KEY)
+    if since is None:
+        # Nothing announced yet (or the cache lost it): start from now; pages
+        # themselves never outlive a moment, only a front cache may hear late.
+        since = now.timestamp()
+        moments.shared_cache(cache.add, moments.ANNOUNCED_KEY, since, timeout=None)
+    moment = found.get(moments.NEXT_MOMENT_KEY)
     if moment is None:
-        moment = next_go_live()
-        _shared_cache(cache.set, NEXT_MOMENT_KEY, moment, RECHECK_SECONDS)
-    if moment == NOTHING_SCHEDULED or moment > now.timestamp():
+        moment = moments.next_moment(since)
+        moments.shared_cache(cache.set, moments.NEXT_MOMENT_KEY, moment, moments.RECHECK_SECONDS)
+    if moment == moments.NOTHING_SCHEDULED or moment > now.timestamp():
         return 0
-    from .workflow import publish_due
+    went_live = publish_due(now)
+    announce_visibility_moments(since, now)
+    return went_live
 
-    return publish_due(now)
+
+def announce_visibility_moments(since, now):
+    """Refresh the pages of documents whose publish_at or unpublish_at is in
+    (since, now] (timestamps / aware datetime), once across all processes."""
+    if moments.shared_cache(cache.add, _ANNOUNCING_KEY, 1, timeout=30) is False:
+        return  # another process is announcing them
+    try:
+        after = datetime.fromtimestamp(since, tz=UTC)
+        reached = Article.objects.filter(status=Status.PUBLISHED).filter(
+            Q(publish_at__gt=after, publish_at__lte=now)
+            | Q(unpublish_at__gt=after, unpublish_at__lte=now)
+        )
+        for article in reached.select_related("topic", "author"):
+            refresh_article(article)
+        moments.shared_cache(cache.set, moments.ANNOUNCED_KEY, now.timestamp(), timeout=None)
+        moments.forget_next_moment()
+    finally:
+        moments.shared_cache(cache.delete, _ANNOUNCING_KEY)
 
 
 class ScheduledPublishingMiddleware:

@@ -16,14 +16,14 @@ import html
 import logging
 import re
 
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector
 from django.core.cache import cache
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.html import strip_tags
 
-from .models import Article, Revision, Status
+from .models import Article, SearchEntry, Status
 
 logger = logging.getLogger(__name__)
 
@@ -33,27 +33,6 @@ GENERATION_KEY = "search:generation"
 _FOOTNOTES = re.compile(r'<div class="footnote".*\Z', re.DOTALL)
 _FOOTNOTE_MARK = re.compile(r"<sup[^>]*><a[^>]*>[^<]*</a></sup>")
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|tr|div|blockquote)>")
-
-
-class SearchEntry(models.Model):
-    """The live text of one published document, as search reads it."""
-
-    article = models.OneToOneField(
-        Article, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
-    )
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(max_length=200)
-    headings = models.TextField(blank=True)
-    summary = models.CharField(max_length=300, blank=True)
-    body = models.TextField(blank=True)
-    # Title (A), headings (B), summary (C), body (D); PostgreSQL only, empty elsewhere.
-    document = SearchVectorField(null=True, editable=False)
-
-    class Meta:
-        verbose_name_plural = "search entries"
-
-    def __str__(self):
-        return self.title
 
 
 def plain_text(fragment):

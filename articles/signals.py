@@ -43,6 +43,7 @@ from pagecache.refresh import refresh, refresh_every_page
 
 from . import footer
 from .models import Article, Kind, Person, Revision, Status, Topic
+from .next_moment import schedules_changed
 from .sitemaps import SITEMAPS
 
 published = Signal()
@@ -127,6 +128,8 @@ def _remember_where_article_was(sender, instance, update_fields=None, raw=False,
 def _article_saved(sender, instance, update_fields=None, raw=False, **kwargs):
     if raw or not _is_public_change(update_fields):
         return
+    if update_fields is None or {"status", "publish_at", "unpublish_at"} & set(update_fields):
+        schedules_changed()  # the next publish or unpublish moment may have moved
     before = getattr(instance, "_pages_before_save", None)
     # A document that was not published and still is not shows nowhere.
     if before is not None or instance.status == Status.PUBLISHED:

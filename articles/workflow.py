@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, public_name
-from .scheduling import schedules_changed
+from .next_moment import schedules_changed
+from .signals import published, unpublished
 
 WRITER, MEDICAL_REVIEWER, EDITOR = "Writer", "Medical reviewer", "Editor"
 
@@ -565,6 +566,8 @@ def publish(
     if superseded is not None and superseded.pk != revision.pk:
         note = f"Replaces the schedule of revision {superseded.number}. {note}".strip()
     _record(article, revision, user, action, from_state, Status.PUBLISHED, note)
+    if at <= now:
+        _send_after_commit(published, article)
     return revision
 
 
@@ -641,6 +644,7 @@ def publish_scheduled_revision(article_id, now=None):
         Status.PUBLISHED,
         revision.change_summary or "Went live as scheduled.",
     )
+    _send_after_commit(published, article)
     return revision
 
 
@@ -679,7 +683,13 @@ def _take_down(article, status, action, user, note, expected_version):
     article.unpublish_at = None
     article.save(update_fields=["status", "unpublish_at", "scheduled_revision", "go_live_at"])
     _record(article, article.live_revision, user, action, from_state, status, note)
+    _send_after_commit(unpublished, article)
     return article
+
+
+def _send_after_commit(signal, article):
+    """Send a domain signal (signals.py) once the action's transaction has committed."""
+    transaction.on_commit(lambda: signal.send(sender=Article, article=article))
 
 
 # --- What the admin offers -------------------------------------------------------
