@@ -111,6 +111,7 @@ def run(cluster):
         raise RuntimeError(f"The editor could not log in on app1: {answer.status}")
 
     publish_and_unpublish(cluster, editor, data)
+    scheduled_unpublish(cluster, data)
     editor_on_either_server(cluster, editor)
     view_counts_add_up(cluster, data)
     requests_per_second(cluster, data)
@@ -215,6 +216,58 @@ def workflow(editor, port, pk, action):
     check(
         answer.status == 302 and "not done" not in after.body,
         f"the editor's {action} on :{port} succeeded ({answer.status})",
+    )
+
+
+def scheduled_unpublish(cluster, data):
+    print("\n== 2b. A scheduled unpublication reaches Varnish at its moment (no cron run)")
+    front = cluster.varnish_port
+    slug = "cluster-expiring"
+    # Published with an unpublish time a few seconds ahead, as an operator's shell would.
+    moment = cluster.manage(
+        "shell",
+        "-c",
+        "from datetime import timedelta; from django.utils import timezone; "
+        "from articles.models import Topic; from tests import factories; "
+        f"t = Topic.objects.get(slug='{data['topic']}'); "
+        "until = timezone.now() + timedelta(seconds=6); "
+        f"a = factories.draft_article(slug='{slug}', title='Expiring article', topic=t); "
+        "factories.approve_and_publish(a, until=until); "
+        "print(until.timestamp())",
+    )
+    at = float(moment.stdout.strip().splitlines()[-1])
+    pages = [
+        f"/guide/{slug}/",
+        f"/topics/{data['topic']}/",
+        "/feeds/atom/",
+        "/sitemap-articles.xml",
+    ]
+    web.seconds_until(lambda: all(slug in web.request(front, p).body for p in pages), limit=5)
+    for path in pages:
+        answer = web.request(front, path)
+        check(
+            slug in answer.body and answer.headers.get("x-cache") == "hit",
+            f"{path} shows it from Varnish before the moment",
+        )
+    time.sleep(max(0, at - time.time()))
+    late = {
+        path: web.seconds_until(
+            lambda p=path: (
+                web.request(front, p).status == 404
+                if p.startswith("/guide/")
+                else slug not in web.request(front, p).body
+            ),
+            limit=5,
+        )
+        for path in pages
+    }
+    for path, seconds in late.items():
+        check(
+            seconds is not None and seconds <= LIMIT,
+            f"scheduled: {path} through Varnish {_s(seconds)} after the moment",
+        )
+    print(
+        f"   FIGURE scheduled unpublish through Varnish: {_s(max(late.values(), key=lambda v: v or 99))} after its moment"
     )
 
 
