@@ -75,6 +75,14 @@ def queue_purge(paths, all_pages=False):
     _in_background(_send_queued)
 
 
+def purge_every_page_now():
+    """Purge every page from the front cache, waiting for the answer (after a release's
+    rollout, say). Recorded first, so a failure is retried like any other purge.
+    Returns whether the front cache confirmed it."""
+    pending = PendingPurge.objects.create(all_pages=True, next_attempt_at=timezone.now() + LEASE)
+    return bool(send([pending.pk]))
+
+
 def purge_due(now=None):
     """Send every recorded purge whose time has come, in one call to the front cache.
     Returns (paths purged or "all", rows sent, rows dropped as too old); raises nothing."""

@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -170,3 +171,24 @@ def test_purges_leave_on_their_own_thread(front_cache, settings):
     purging._forget_executor()
     assert front_cache.purged == [["/guide/x/"]] * 2
     assert not PendingPurge.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_operator_can_purge_every_page_and_see_whether_it_worked(front_cache, capsys):
+    call_command("purge_front_cache", "--all")
+    assert front_cache.purged == ["every page"]
+    assert "Every page was purged" in capsys.readouterr().out
+    front_cache.down = True
+    call_command("purge_front_cache", "--all")
+    assert "will be retried" in capsys.readouterr().err
+    assert PendingPurge.objects.filter(all_pages=True, attempts=1).exists()
+
+
+@pytest.mark.django_db
+def test_the_retry_command_reports_what_it_sent(front_cache, announce, capsys):
+    front_cache.down = True
+    announce({"/guide/x/"})
+    front_cache.down = False
+    PendingPurge.objects.update(next_attempt_at=timezone.now())  # its pause is over
+    call_command("purge_front_cache")
+    assert "1 purge(s) sent (1 path(s))" in capsys.readouterr().out
