@@ -19,8 +19,11 @@ class Answer:
     body: str
 
 
-def request(port, path, *, method="GET", headers=None, body=None, timeout=10):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def request(port, path, *, method="GET", headers=None, body=None, timeout=10, source="127.0.0.1"):
+    """One request to 127.0.0.1:port, sent from address `source` (any 127.x.y.z on Linux)."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=timeout, source_address=(source, 0)
+    )
     try:
         connection.request(
             method,
