@@ -135,8 +135,14 @@ class CloudFrontBackend:
 
     Each path goes as itself and, but for the home page, as path + "*", which
     also covers its query strings (?page=2); "/*" is every page. CloudFront
-    bills invalidation paths beyond 1,000 a month, a wildcard counting as one.
+    keeps at most 15 wildcard paths in progress at once (an invalidation takes
+    a minute or so), so a purge that would need more than WILDCARDS of them
+    invalidates "/*" instead; a refusal for too many in progress is retried
+    like any failure. CloudFront bills paths beyond 1,000 a month, a wildcard
+    counting as one.
     """
+
+    WILDCARDS = 7
 
     def __init__(self, distribution_id, *, client=None):
         self.distribution_id = distribution_id
@@ -151,12 +157,11 @@ class CloudFrontBackend:
         return self._client
 
     def purge(self, paths):
-        items = []
-        for path in paths:
-            items.append(path)
-            if path != "/":
-                items.append(path + "*")
-        self._invalidate(list(dict.fromkeys(items)))
+        wildcards = [path + "*" for path in paths if path != "/"]
+        if len(wildcards) > self.WILDCARDS:
+            self.purge_all()
+            return
+        self._invalidate(list(dict.fromkeys([*paths, *wildcards])))
 
     def purge_all(self):
         self._invalidate(["/*"])

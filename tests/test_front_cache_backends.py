@@ -207,7 +207,7 @@ def _invalidation_answer(items):
 
 def test_cloudfront_invalidates_each_path_and_its_query_strings(cloudfront):
     client, stubber = cloudfront
-    items = ["/", "/topics/skin/", "/topics/skin/*", "/sitemap.xml", "/sitemap.xml*"]
+    items = ["/", "/topics/skin/", "/sitemap.xml", "/topics/skin/*", "/sitemap.xml*"]
     stubber.add_response(
         "create_invalidation",
         _invalidation_answer(items),
@@ -236,6 +236,22 @@ def test_cloudfront_purges_every_page_with_one_wildcard(cloudfront):
         },
     )
     CloudFrontBackend("E1", client=client).purge_all()
+
+
+def test_cloudfront_purges_every_page_rather_than_exceed_its_wildcard_limit(cloudfront):
+    client, stubber = cloudfront
+    stubber.add_response(
+        "create_invalidation",
+        _invalidation_answer(["/*"]),
+        {
+            "DistributionId": "E1",
+            "InvalidationBatch": {
+                "Paths": {"Quantity": 1, "Items": ["/*"]},
+                "CallerReference": ANY,
+            },
+        },
+    )
+    CloudFrontBackend("E1", client=client).purge([f"/guide/a-{n}/" for n in range(8)])
 
 
 def test_cloudfront_refusal_fails_with_its_code(cloudfront):
