@@ -51,6 +51,7 @@ class Cluster:
         self.varnish_port, self.varnish_admin_port = ports[2], ports[3]
         self.apps = {}
         self.varnish = None
+        self.own_redis = None
         self._database_created = False
 
     # --- the environment every app server shares --------------------------------------
@@ -97,6 +98,44 @@ class Cluster:
         return done
 
     # --- PostgreSQL and Redis -----------------------------------------------------------
+
+    def ensure_services(self):
+        """Start the machine's PostgreSQL if it is down (as CI does), and a Redis of this
+        test's own if none answers at CLUSTER_REDIS_URL."""
+        import psycopg
+        import redis
+
+        admin = urlsplit(self.database_url)._replace(path="/postgres").geturl()
+        try:
+            psycopg.connect(admin, connect_timeout=3).close()
+        except psycopg.OperationalError:
+            versions = (
+                sorted(Path("/etc/postgresql").glob("*")) if shutil.which("pg_ctlcluster") else []
+            )
+            if not versions:
+                raise RuntimeError(f"PostgreSQL does not answer at {admin}") from None
+            subprocess.run(  # noqa: S603 (our own command)
+                [
+                    shutil.which("pg_ctlcluster"),
+                    "--skip-systemctl-redirect",
+                    versions[-1].name,
+                    "main",
+                    "start",
+                ],
+                check=True,
+            )
+        try:
+            redis.Redis.from_url(self.redis_url, socket_connect_timeout=2).ping()
+        except redis.exceptions.ConnectionError:
+            port = urlsplit(self.redis_url).port or 6379  # nobody answers there
+            self.own_redis = subprocess.Popen(  # noqa: S603 (our own command)
+                [shutil.which("redis-server") or "/usr/bin/redis-server", "--bind", "127.0.0.1",
+                 "--port", str(port), "--save", "", "--appendonly", "no"],
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+            )  # fmt: skip
+            if web.seconds_until(lambda: _redis_answers(self.redis_url), 10, 0.1) is None:
+                raise RuntimeError("redis-server did not start") from None
 
     def create_database(self):
         import psycopg
@@ -226,7 +265,10 @@ class Cluster:
                 _quietly(_signal_group, self.varnish, signal.SIGKILL)
         if self._database_created:
             _quietly(self._drop_database)
-        _quietly(self._forget_cache_keys)
+        if self.own_redis is not None:
+            _quietly(_signal_group, self.own_redis, signal.SIGTERM)
+        else:
+            _quietly(self._forget_cache_keys)
         if not os.environ.get("CLUSTER_KEEP_LOGS"):
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -242,6 +284,15 @@ def _signal_group(process, sig):
         os.killpg(process.pid, sig)
     except ProcessLookupError:
         pass
+
+
+def _redis_answers(url):
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return False
 
 
 def _quietly(function, *args):

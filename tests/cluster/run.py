@@ -15,9 +15,11 @@ with deploy/varnish.vcl in front, then proves through Varnish:
 7. with one app server killed, the site keeps answering.
 
 Settings from the environment: CLUSTER_DATABASE_URL (a database this test
-drops and creates; default postgres://postgres@127.0.0.1:5432/mesoguide_cluster),
+drops and creates; default postgres://postgres@127.0.0.1:5432/mesoguide_cluster;
+the machine's PostgreSQL is started if it is down, as CI does),
 CLUSTER_REDIS_URL (default redis://127.0.0.1:6379/9; only keys under this run's
-own prefix are written and removed), CLUSTER_PORT_BASE (first port to try; 0,
+own prefix are written and removed; with no Redis there, the test runs its own
+on that port), CLUSTER_PORT_BASE (first port to try; 0,
 the default, takes any free ones), CLUSTER_KEEP_LOGS=1 keeps the logs directory.
 Exits 0 when every check passed, 1 naming those that failed.
 """
@@ -76,6 +78,7 @@ def main():
 
 def run(cluster):
     print(f"== Setting up ({cluster.dir})")
+    cluster.ensure_services()
     cluster.create_database()
     cluster.manage("migrate", "--no-input", "-v", "0")
     made = subprocess.run(  # noqa: S603 (our own commands)
