@@ -43,12 +43,14 @@ class Cluster:
         self.redis_url = redis_url
         self.key_prefix = f"cluster-{secrets.token_hex(4)}"
         ports = []
-        for _ in range(4):
+        for _ in range(5):
             ports.append(
                 free_port((ports[-1] + 1) if ports else port_base) if port_base else free_port(0)
             )
         self.app_ports = {"app1": ports[0], "app2": ports[1]}
         self.varnish_port, self.varnish_admin_port = ports[2], ports[3]
+        # Where a TLS terminator (hitch, haproxy) hands Varnish its connections.
+        self.varnish_tls_port = ports[4]
         self.apps = {}
         self.varnish = None
         self.own_redis = None
@@ -67,9 +69,11 @@ class Cluster:
             "CACHE_URL": self.redis_url,
             "CACHE_KEY_PREFIX": self.key_prefix,
             "EMAIL_URL": "consolemail://",
-            # No TLS in this test: plain HTTP end to end, Varnish the only proxy.
+            # Plain HTTP (no redirect to HTTPS), Varnish the only proxy.
             "SECURE_SSL_REDIRECT": "off",
-            "SECURE_HSTS_SECONDS": "0",
+            # HTTPS as Varnish says it (deploy/varnish.vcl): seen in HSTS, sent only over it.
+            "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https",
+            "SECURE_HSTS_SECONDS": "60",
             "NUM_PROXIES": "1",
             "FORWARDED_ALLOW_IPS": "127.0.0.1",
             "FRONTEND_CACHE_BACKEND": "http",
@@ -216,6 +220,7 @@ class Cluster:
                 "-j", "none",  # as the current user, no privilege separation
                 "-n", str(self.dir / "varnish"),
                 "-a", f"127.0.0.1:{self.varnish_port}",
+                "-a", f"127.0.0.1:{self.varnish_tls_port},PROXY",
                 "-T", f"127.0.0.1:{self.varnish_admin_port}",
                 "-S", str(self.dir / "secret"),
                 "-p", f"vcl_path={self.dir}",

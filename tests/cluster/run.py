@@ -279,13 +279,26 @@ def scheduled_unpublish(cluster, data):
 
 
 def editor_on_either_server(cluster, editor):
-    print("\n== 3. A logged-in editor works on either server; only app servers may purge")
+    print(
+        "\n== 3. An editor works on either server; the scheme is Varnish's; only app servers purge"
+    )
     for name, port in [*cluster.app_ports.items(), ("Varnish", cluster.varnish_port)]:
         answer = editor.get(port, "/admin/articles/article/")
         check(
             answer.status == 200 and "Log out" in answer.body,
             f"the article list in the admin through {name}: {answer.status}",
         )
+    token = "/forms/token/"  # never cached: every answer comes from an app server
+    over_tls = web.request(cluster.varnish_tls_port, token, preamble=web.proxy_v2_over_tls())
+    check(
+        "strict-transport-security" in over_tls.headers,
+        "a request that came over TLS (PROXY v2 from the terminator) is HTTPS to the app (HSTS)",
+    )
+    spoofed = web.request(cluster.varnish_port, token, headers={"X-Forwarded-Proto": "https"})
+    check(
+        "strict-transport-security" not in spoofed.headers,
+        "a client's own X-Forwarded-Proto: https over plain HTTP is not passed on",
+    )
     web.request(cluster.varnish_port, "/")
     for method in ("BAN", "PURGE"):
         refused = web.request(cluster.varnish_port, "/*", method=method, source="127.0.0.2")

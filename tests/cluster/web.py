@@ -5,6 +5,8 @@ test's plain HTTP a browser-like cookie jar would never send them back."""
 
 import http.client
 import re
+import socket
+import struct
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -19,12 +21,37 @@ class Answer:
     body: str
 
 
-def request(port, path, *, method="GET", headers=None, body=None, timeout=10, source="127.0.0.1"):
-    """One request to 127.0.0.1:port, sent from address `source` (any 127.x.y.z on Linux)."""
+def proxy_v2_over_tls(reader="203.0.113.7"):
+    """The PROXY protocol v2 header hitch or haproxy put before a request they took over
+    TLS: the reader's address and a PP2_TYPE_SSL field saying the connection was TLS."""
+    addresses = (
+        socket.inet_aton(reader) + socket.inet_aton("127.0.0.1") + struct.pack("!HH", 50000, 443)
+    )
+    tls = struct.pack("!BHBI", 0x20, 5, 0x01, 0)  # PP2_TYPE_SSL: PP2_CLIENT_SSL, verified
+    body = addresses + tls
+    return b"\r\n\r\n\x00\r\nQUIT\n" + bytes([0x21, 0x11]) + struct.pack("!H", len(body)) + body
+
+
+def request(
+    port,
+    path,
+    *,
+    method="GET",
+    headers=None,
+    body=None,
+    timeout=10,
+    source="127.0.0.1",
+    preamble=b"",
+):
+    """One request to 127.0.0.1:port, sent from address `source` (any 127.x.y.z on Linux),
+    after `preamble` (a PROXY protocol header)."""
     connection = http.client.HTTPConnection(
         "127.0.0.1", port, timeout=timeout, source_address=(source, 0)
     )
     try:
+        if preamble:
+            connection.connect()
+            connection.sock.sendall(preamble)
         connection.request(
             method,
             path,
