@@ -121,6 +121,11 @@ sub vcl_backend_error {
 sub vcl_deliver {
     unset resp.http.X-Url;
     unset resp.http.X-Path;
+    # The day-long s-maxage is for this cache, which the site purges; a shared
+    # cache beyond it is never purged, so it may not keep pages at all.
+    if (resp.http.Cache-Control ~ "s-maxage") {
+        set resp.http.Cache-Control = regsub(resp.http.Cache-Control, "s-maxage=[0-9]+", "s-maxage=0");
+    }
     if (obj.uncacheable) {
         set resp.http.X-Cache = "pass";
     } else if (obj.hits > 0) {

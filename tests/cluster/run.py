@@ -143,6 +143,15 @@ def publish_and_unpublish(cluster, editor, data):
     check(
         web.request(front, f"/guide/{coming}/").status == 404, "the coming article is not out yet"
     )
+    lifetime = web.request(app1, "/").headers.get("cache-control", "")
+    found = re.search(r"s-maxage=(\d+)", lifetime)
+    check(
+        found and int(found.group(1)) > 86000, f"with purging on, pages may stay a day: {lifetime}"
+    )
+    onward = web.request(front, "/").headers.get("cache-control", "")
+    check(
+        "s-maxage=0" in onward, f"caches beyond Varnish (never purged) may not keep them: {onward}"
+    )
 
     workflow(editor, app1, data["coming"]["pk"], "publish")
     shows = {
