@@ -12,8 +12,9 @@ are rebuilt only when every page is. Each process also keeps the parts it used
 for PAGE_CACHE_LOCAL_SECONDS (1 s in production), as it does whole pages.
 
 Decided afresh on every rebuild, with one query: whether the article may be
-shown (Article.objects.published()), which revision is live, and its view
-count. The article itself is loaded only when a part has to be built.
+shown (Article.objects.published()) and which revision is live. The view count
+shown is the total when this process last read it, at most
+PAGE_CACHE_LOCAL_SECONDS ago (a total read then can fall behind, never overstate). The article itself is loaded only when a part has to be built.
 Previews build every part directly, never from or into the cache.
 """
 
@@ -32,6 +33,7 @@ from django.utils import timezone
 from mesoguide.origin import site_origin
 from mesoguide.release import release
 from pagecache.parts import KeptPart, kept_together_like_pages
+from pagecache.store import local_copies
 from readership.counting import buffer_key, buffered_views, shown_view_count, stored_views
 
 from .models import Article, Revision
@@ -114,23 +116,43 @@ def reader_context(request, slug, article_id, revision_id, stored):
     prefix = f"{_KEY_PREFIX}:{release()}:{origin}"
     # The slug too: parts hold links built from it (canonical, share, comment form).
     article_key = f"{prefix}:article:{article_id}:{slug}:{revision_id}"
-    site_key = f"{prefix}:site:{timezone.localdate().year}"
-    # One round trip: the article's parts, the site's, and the buffered view count.
+    site = site_part(request)
+    site_key = site.key
+    # At most one round trip: the article's parts, the site's, and the buffered
+    # view count, each unless this process read it within PAGE_CACHE_LOCAL_SECONDS.
     views_key = buffer_key(article_id)
+    total_key = f"{_KEY_PREFIX}:views-total:{article_id}"
+    total = local_copies.get(total_key)
     kept = kept_together_like_pages(
         [
             KeptPart(article_key, (reverse("article", args=[slug]),), builds.article_parts),
-            KeptPart(site_key, (), builds.site_parts),
+            site,
         ],
         KEEP_SECONDS,
-        also_read=[views_key],
+        also_read=[views_key] if total is None else [],
     )
-    views = stored + buffered_views(article_id, kept[views_key])
+    if total is None:
+        # The true total at this moment; kept, it can only fall behind, never overstate.
+        total = {"value": stored + buffered_views(article_id, kept[views_key])}
+        local_copies.keep(total_key, total)
+    views = total["value"]
     return {
         "parts": {**kept[article_key], **kept[site_key]},
         "preview": False,
         "views": shown_view_count(views),
     }
+
+
+def site_part(request):
+    """The KeptPart of the site's header and footer, the same on every page (of a year:
+    the footer shows it), refreshed with every page."""
+    key = f"{_KEY_PREFIX}:{release()}:{site_origin(request)}:site:{timezone.localdate().year}"
+
+    def build():
+        context = {"preview": False}
+        return {name: render_to_string(t, context, request) for name, t in SITE_PARTS.items()}
+
+    return KeptPart(key, (), build)
 
 
 def preview_context(request, article, revision):

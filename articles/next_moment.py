@@ -7,11 +7,15 @@ on most requests, the next moment is kept in the shared cache for
 RECHECK_SECONDS and forgotten whenever a schedule changes, at once and again
 after commit. A process that read the database just before a new schedule
 committed could keep an old answer until RECHECK_SECONDS have passed: the
-bound on how late a switch can be.
+bound on how late a switch can be. Each process also keeps the answer for
+PAGE_CACHE_LOCAL_SECONDS (1 s in production), as it keeps pages, which saves
+the round trip to the shared cache on most rebuilt pages.
 """
 
 import logging
+import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
@@ -42,6 +46,23 @@ def next_moment(since):
     return min(moments, default=NOTHING_SCHEDULED)
 
 
+_kept_here = {}
+
+
+def kept_here():
+    """This process's copy of the next moment (NOTHING_SCHEDULED: none), if it is recent."""
+    kept = _kept_here.get("moment")
+    if kept is None or time.monotonic() - kept[1] > settings.PAGE_CACHE_LOCAL_SECONDS:
+        return None
+    moment = kept[0]
+    return float("inf") if moment == NOTHING_SCHEDULED else moment
+
+
+def keep_here(moment):
+    if settings.PAGE_CACHE_LOCAL_SECONDS > 0:
+        _kept_here["moment"] = (moment, time.monotonic())
+
+
 def schedules_changed():
     """Call when a schedule is set, moved, cancelled or carried out."""
     forget_next_moment()
@@ -49,6 +70,7 @@ def schedules_changed():
 
 
 def forget_next_moment():
+    _kept_here.clear()
     shared_cache(cache.delete, NEXT_MOMENT_KEY)
 
 

@@ -46,6 +46,9 @@ def publish_if_due(now=None):
 
 
 def _apply_due(now):
+    kept = moments.kept_here()
+    if kept is not None and kept > now.timestamp():
+        return 0
     found = moments.shared_cache(cache.get_many, [moments.NEXT_MOMENT_KEY, moments.ANNOUNCED_KEY])
     found = found or {}
     since = found.get(moments.ANNOUNCED_KEY)
@@ -59,6 +62,7 @@ def _apply_due(now):
         moment = moments.next_moment(since)
         moments.shared_cache(cache.set, moments.NEXT_MOMENT_KEY, moment, moments.RECHECK_SECONDS)
     if moment == moments.NOTHING_SCHEDULED or moment > now.timestamp():
+        moments.keep_here(moment)
         return 0
     went_live = publish_due(now)
     announce_visibility_moments(since, now)

@@ -23,10 +23,17 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from mesoguide.origin import absolute_url
 from mesoguide.release import release
 from pagecache.decorators import cached_page
+from pagecache.parts import KeptPart, kept_together_like_pages
 from readership.counting import count_cache_hits, record_view
 
 from . import search as site_search
-from .article_page import preview_context, published_article, reader_context
+from .article_page import (
+    KEEP_SECONDS,
+    preview_context,
+    published_article,
+    reader_context,
+    site_part,
+)
 from .models import Article, Kind, Person, Topic
 
 # Articles per topic on the home page; the topic page lists them all.
@@ -40,6 +47,19 @@ def _guide():
 
 @cached_page()
 def home(request):
+    # Rebuilt from kept parts (article_page.py): the guide's lists and the site's
+    # header and footer, refreshed with the home page and every page.
+    site = site_part(request)
+    guide = KeptPart(
+        f"{site.key}:home-guide",
+        (reverse("home"),),
+        lambda: {"guide": render_to_string("articles/_home_guide.html", _home_guide(), request)},
+    )
+    kept = kept_together_like_pages([guide, site], KEEP_SECONDS)
+    return render(request, "articles/home.html", {"parts": {**kept[guide.key], **kept[site.key]}})
+
+
+def _home_guide():
     # One query: each topic's first articles, plus one more to know whether
     # to link to the rest. The ranking runs over ids only, not the article texts.
     ranked = (
@@ -62,7 +82,7 @@ def home(request):
         items = list(items)
         shown = items[:HOME_ARTICLES_PER_TOPIC]
         sections.append((topic, shown, len(items) > len(shown)))
-    return render(request, "articles/home.html", {"sections": sections})
+    return {"sections": sections}
 
 
 def _page_of(request, articles):

@@ -32,6 +32,7 @@ from mesoguide.origin import canonical_host
 
 from . import hits, store
 from .decorators import marked_page
+from .refresh import announce_release
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class PageCacheMiddleware:
         spec = _marked_page(request)
         if spec is None or not settings.PAGE_CACHE_SECONDS:
             return self.get_response(request)
+        announce_release()
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return self.get_response(request)  # SecurityMiddleware redirects it
         if _is_personal(request):

@@ -9,10 +9,12 @@ writes EVERY_PAGE's.
 
 import logging
 
+from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import receiver
 
 from mesoguide.redis_cache import cache_returned
+from mesoguide.release import release
 
 from .signals import pages_changed
 from .store import EVERY_PAGE, local_copies, write_new_versions
@@ -55,6 +57,26 @@ def _announce(paths, all_pages):
     ):
         if isinstance(error, Exception):
             logger.error("pages_changed receiver %r failed", receiver_, exc_info=error)
+
+
+_release_seen = set()
+
+
+def announce_release():
+    """The first time any app server runs a new release, announce that every page
+    changed (its pages link to the new release's static files). Cheap after the
+    first call in a process."""
+    running = release()
+    if running in _release_seen:
+        return
+    try:
+        first = cache.add(f"page-release-announced:{running}", 1, timeout=None)
+    except Exception:
+        logger.warning("Could not check whether the release was announced", exc_info=True)
+        return
+    _release_seen.add(running)
+    if first:
+        _announce(frozenset(), True)
 
 
 @receiver(cache_returned, dispatch_uid="pagecache-cache-returned")

@@ -12,8 +12,9 @@ transaction; never for a change rolled back). Keyword arguments:
   shows on are included: exactly the URLs whose responses changed.
 - ``all_pages``: ``True`` when a site-wide piece changed (the footer's site
   pages, a topic or person name shown across the site, the partner list that
-  marks paid links, the shared cache coming back after an outage): every page
-  changed, whatever ``paths`` holds (it may be empty then).
+  marks paid links, the shared cache coming back after an outage, a new
+  release running: sent once, by the first app server to serve a cached page
+  with it): every page changed, whatever ``paths`` holds (it may be empty then).
 
 A change reached by the clock (a scheduled publication, revision go-live or
 unpublication) sends it when the site applies it: at the first request that

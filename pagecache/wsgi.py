@@ -21,6 +21,8 @@ from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http.request import split_domain_port, validate_host
 
 from mesoguide.client_ip import is_configured_proxy
@@ -143,3 +145,9 @@ def _canonical_host(host, secure):
         return None
     port = int(port or 0)
     return domain if port in (0, 443 if secure else 80) else f"{domain}:{port}"
+
+
+@receiver(setting_changed)
+def _forget_hosts(setting, **kwargs):
+    if setting in ("ALLOWED_HOSTS", "DEBUG"):
+        _canonical_host.cache_clear()

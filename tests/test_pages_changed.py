@@ -26,6 +26,10 @@ FEEDS_AND_SITEMAP = {
 @pytest.fixture
 def announced():
     """Every (paths, all_pages) pages_changed carries, in order."""
+    from mesoguide.release import release
+    from pagecache import refresh
+
+    refresh._release_seen.add(release())  # the running release was announced long ago
     sent = []
 
     def record(sender, paths, all_pages, **kwargs):
@@ -266,3 +270,21 @@ def test_a_partner_change_announces_every_page(announced, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         factories.affiliate_partner()
     assert union(announced) == (frozenset(), True)
+
+
+# --- releases --------------------------------------------------------------------------
+
+
+def test_a_new_release_is_announced_once_as_every_page(article, announced, monkeypatch):
+    from django.test import Client
+
+    from pagecache import refresh, store
+
+    monkeypatch.setattr(refresh, "release", lambda: "release-2")
+    monkeypatch.setattr(store, "release", lambda: "release-2")
+    monkeypatch.setattr(refresh, "_release_seen", set())
+    Client().get("/guide/what-it-is/")
+    Client().get("/")
+    monkeypatch.setattr(refresh, "_release_seen", set())  # another app server
+    Client().get("/guide/what-it-is/")
+    assert announced == [(frozenset(), True)]
