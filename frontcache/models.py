@@ -22,6 +22,8 @@ class PendingPurge(models.Model):
 
     class Meta:
         ordering = ["next_attempt_at", "pk"]
+        verbose_name = "front-cache purge waiting"
+        verbose_name_plural = "front-cache purges waiting"
 
     def __str__(self):
         what = "every page" if self.all_pages else ", ".join(self.paths[:3])
