@@ -10,11 +10,11 @@ class PendingPurge(models.Model):
     """
 
     paths = models.JSONField(default=list)
-    all_pages = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    all_pages = models.BooleanField("every page", default=False)
+    created_at = models.DateTimeField("changed at", auto_now_add=True)
     # Nobody tries it before this moment: the retry back-off, or another process's
     # claim on it while it sends it.
-    next_attempt_at = models.DateTimeField(db_index=True)
+    next_attempt_at = models.DateTimeField("next try", db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     # Sent and confirmed once; the row waits for the repeat (purging.py).
     sent_once = models.BooleanField(default=False)
