@@ -125,7 +125,8 @@ def reader_context(request, slug, article_id, revision_id, stored):
     total = local_copies.get(total_key)
     kept = kept_together_like_pages(
         [
-            KeptPart(article_key, (reverse("article", args=[slug]),), builds.article_parts),
+            # Its group is the page's URL path: the reader asked for it by that path.
+            KeptPart(article_key, (request.path,), builds.article_parts),
             site,
         ],
         KEEP_SECONDS,

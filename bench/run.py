@@ -20,8 +20,10 @@ Requests go over plain HTTP with X-Forwarded-Proto: https, as from a
 TLS-terminating proxy, and with a browser's User-Agent, so that every article
 request is counted as a reader's visit (readership/counting.py), as in
 production; no Accept-Encoding (every row sends the plain bytes). It prints
-requests/s, p50 and p99 per URL and each as a ratio to its limit, and exits
-non-zero if any request failed.
+requests/s, p50 and p99 per URL and each as a ratio to its limit, the
+servers' CPU time per request (read from /proc, all of a server's processes)
+and the limit's over it, which holds on a busy shared machine where
+requests/s do not, and exits non-zero if any request failed.
 
 Environment: BENCH_CACHE_URL (default redis://127.0.0.1:6379/15),
 BENCH_DATABASE_URL, BENCH_PORT (default: any free port; the others take the
@@ -78,6 +80,7 @@ class Result:
     requests: int
     errors: int
     limit: str = ""  # the name of the row this one is divided by
+    cpu_ms: float = 0.0  # the server's CPU time per request (all its processes)
 
 
 def env_setting(name, default):
@@ -176,6 +179,22 @@ class Gunicorn:
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
 
+    def cpu_seconds(self):
+        """CPU time used so far by the master and its workers, those gone included."""
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, group = int(stat.parent.name), int(fields[2])
+            if group != self.process.pid:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            if pid == self.process.pid:
+                ticks += int(fields[13]) + int(fields[14])  # of workers reaped
+        return ticks / os.sysconf("SC_CLK_TCK")
+
 
 def wrk(base, name, path, headers=()):
     duration = env_setting("BENCH_DURATION", "5")
@@ -239,18 +258,24 @@ def ratio(result, by_name):
     return result.requests_per_second / by_name[result.limit].requests_per_second
 
 
+def cpu_ratio(result, by_name):
+    """The limit's CPU time per request over this row's: robust to a busy machine."""
+    return by_name[result.limit].cpu_ms / result.cpu_ms if result.cpu_ms else 0.0
+
+
 def print_table(results):
     by_name = {r.name: r for r in results}
     print()
     print(
         f"{'':42} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'x limit':>8} "
-        f"{'requests':>9} {'errors':>7}  path"
+        f"{'CPU ms/req':>11} {'x limit':>8} {'requests':>9} {'errors':>7}  path"
     )
     for r in results:
         shown = f"{ratio(r, by_name):8.2f}" if r.limit else f"{'':8}"
+        shown_cpu = f"{cpu_ratio(r, by_name):8.2f}" if r.limit else f"{'':8}"
         print(
             f"{r.name:42} {r.requests_per_second:11.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} "
-            f"{shown} {r.requests:9d} {r.errors:7d}  {r.path}"
+            f"{shown} {r.cpu_ms:11.3f} {shown_cpu} {r.requests:9d} {r.errors:7d}  {r.path}"
         )
 
 
@@ -282,6 +307,7 @@ def median_result(runs):
         requests=sum(r.requests for r in runs),
         errors=sum(r.errors for r in runs),
         limit=runs[0].limit,
+        cpu_ms=middle([r.cpu_ms for r in runs]),
     )
 
 
@@ -340,6 +366,7 @@ def main():
             limit_environment, ports[2], log, "bench.limit_app:application", files["article"]
         ) as limit:
             warm_up(limit.base, files.values(), {})
+            servers = {limit.base: limit, cached.base: cached, rebuilt.base: rebuilt}
             plan = [
                 ("limit: article's bytes, bare WhiteNoise", limit.base, files["article"], ""),
                 (
@@ -366,8 +393,11 @@ def main():
             # the machine then spoils one sample, not one row.
             for _ in range(rounds):
                 for name, base, path, limit_name in plan:
+                    cpu_before = servers[base].cpu_seconds()
                     result = wrk(base, name, path)
+                    cpu = servers[base].cpu_seconds() - cpu_before
                     result.limit = limit_name
+                    result.cpu_ms = cpu * 1000 / max(1, result.requests)
                     runs.setdefault(name, []).append(result)
     results = [median_result(samples) for samples in runs.values()]
     print_table(results)

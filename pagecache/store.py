@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import logging
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -222,6 +223,7 @@ def _names(if_none_match, etag):
     return any(tag.removeprefix("W/") == bare for tag in parse_etags(if_none_match))
 
 
+@lru_cache(maxsize=256)  # a few browsers' headers make most requests
 def accepts_gzip(accept_encoding):
     """Whether an Accept-Encoding allows gzip (every browser's does): its own
     quality if it names gzip, else that of "*", else no."""

@@ -116,8 +116,15 @@ def _is_secure(environ):
         name, secure_value = settings.SECURE_PROXY_SSL_HEADER
         value = environ.get(name)
         if value is not None:
-            return value.strip() == secure_value and is_configured_proxy(environ.get("REMOTE_ADDR"))
+            return value.strip() == secure_value and _from_proxy(
+                environ.get("REMOTE_ADDR"), tuple(settings.FORWARDED_ALLOW_IPS)
+            )
     return environ.get("wsgi.url_scheme") == "https"
+
+
+@lru_cache(maxsize=256)  # the proxies in front are few
+def _from_proxy(address, _allowed):
+    return is_configured_proxy(address)
 
 
 def _host(environ, secure):
