@@ -28,7 +28,10 @@ backend app2 {
     .first_byte_timeout = 35s;
 }
 
-# Who may send PURGE and BAN: the app servers (and this machine).
+# Who may send PURGE and BAN: the app servers (and this machine). client.ip is the
+# reader's address given by the TLS terminator's PROXY header; anything that
+# connects on readers' behalf without that header would pass as its own address,
+# so then leave its address out of this list.
 acl purgers {
     "127.0.0.1";
     "::1";
