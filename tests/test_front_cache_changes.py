@@ -53,6 +53,18 @@ def test_unpublishing_purges_the_article_everywhere_it_was_listed(
 
 
 @pytest.mark.django_db
+def test_a_correction_to_a_live_article_purges_it_and_its_listings(
+    front_cache, django_capture_on_commit_callbacks
+):
+    article = factories.published_article(slug="corrected")
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.revise_and_publish(
+            article, title="What mesotherapy is (corrected)", change_summary="Dose fixed"
+        )
+    assert {"/guide/corrected/", "/feeds/rss/", "/feeds/atom/"} <= purged_paths(front_cache)
+
+
+@pytest.mark.django_db
 def test_an_approved_comment_purges_only_its_article(
     front_cache, django_capture_on_commit_callbacks
 ):
