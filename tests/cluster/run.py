@@ -6,8 +6,11 @@ with deploy/varnish.vcl in front, then proves through Varnish:
 
 1. a publish on one app server is visible on the other, and through the cache
    (article, home, topic, feeds, sitemap), within 1 s;
-2. an unpublish disappears everywhere within 1 s, feeds and sitemap included;
-3. a logged-in editor's requests work on either server and through Varnish;
+2. an unpublish disappears everywhere within 1 s, feeds and sitemap included,
+   and a scheduled unpublication leaves Varnish at its moment with no cron run;
+3. a logged-in editor's requests work on either server and through Varnish,
+   which tells the app the scheme (never a client's own X-Forwarded-Proto) and
+   takes PURGE and BAN only from its ACL;
 4. view counts taken by both servers add up exactly;
 5. requests/s of a cached article through Varnish beside the app's own page
    cache (wrk, when installed);
