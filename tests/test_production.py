@@ -331,3 +331,28 @@ def test_a_login_whose_next_is_refused_lands_on_the_admin_index(django_user_mode
         f"/admin/login/?next={next_url}", {"username": "boss", "password": "the right password"}
     )
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_connections_skip_the_health_check_only_just_after_answering(monkeypatch):
+    from django.db import connections
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no connection health check")
+    checks = []
+    monkeypatch.setattr(type(connection), "is_usable", lambda self: checks.append(1) or True)
+    monkeypatch.setattr(connection, "health_check_enabled", True)
+    connection.ensure_connection()
+    monkeypatch.setattr(connection, "close_at", None)  # a persistent connection
+    connection._answered_at = float("-inf")
+    connection.health_check_done = False
+    connection.close_if_health_check_failed()
+    assert checks == [1], "an idle connection is checked"
+    connection.close_if_unusable_or_obsolete()  # the request ends: it answered
+    connection.close_if_health_check_failed()  # the next request, a moment later
+    assert checks == [1]
+    connection.close_if_unusable_or_obsolete()
+    monkeypatch.setattr("mesoguide.postgresql.base.HEALTH_CHECK_AFTER_SECONDS", 0.0)
+    connection.close_if_health_check_failed()
+    assert checks == [1, 1], "checked again once it has been idle"

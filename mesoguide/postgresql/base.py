@@ -1,0 +1,39 @@
+"""Django's PostgreSQL backend, its connection health check skipped while the
+connection has just answered.
+
+With persistent connections and CONN_HEALTH_CHECKS, Django sends `SELECT 1`
+before the first query of every request: a rebuilt article page, one query
+otherwise, then makes two round trips. Here the check is skipped when the
+connection answered a request without error within the last
+HEALTH_CHECK_AFTER_SECONDS (1 s); an idle connection is still checked, so a
+restarted database is picked up as before. A database that went away within
+that second fails the request's first query instead: the outage middleware
+answers it with the 503 page and Django drops the connection.
+"""
+
+import time
+
+from django.db.backends.postgresql import base
+
+HEALTH_CHECK_AFTER_SECONDS = 1.0
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    _answered_at = float("-inf")
+
+    def close_if_health_check_failed(self):
+        recent = time.monotonic() - self._answered_at < HEALTH_CHECK_AFTER_SECONDS
+        if self.connection is not None and recent and not self.health_check_done:
+            self.health_check_done = True
+            return
+        super().close_if_health_check_failed()
+
+    def close_if_unusable_or_obsolete(self):
+        # Called when a request starts and ends; health_check_done is set when
+        # the request took a cursor (the connection answered) and reset here.
+        answered = self.connection is not None and self.health_check_done
+        if answered and not self.errors_occurred:
+            self._answered_at = time.monotonic()
+        super().close_if_unusable_or_obsolete()
+        if self.connection is None:
+            self._answered_at = float("-inf")
