@@ -39,8 +39,11 @@ acl purgers {
     "10.0.0.12";
 }
 
+# Each URL goes to one app server (the others if it is sick), so a retry can
+# ask a different one (varnish.vcl, vcl_backend_fetch).
 sub vcl_init {
-    new app = directors.round_robin();
+    new app = directors.shard();
     app.add_backend(app1);
     app.add_backend(app2);
+    app.reconfigure();
 }

@@ -85,6 +85,11 @@ sub vcl_hash {
 }
 
 
+sub vcl_backend_fetch {
+    # A retry (below) goes to another app server than the attempt before it.
+    set bereq.backend = app.backend(resolve=NOW, alt=bereq.retries);
+}
+
 sub vcl_backend_response {
     # For bans (lurker-friendly: they match the object, not the request).
     set beresp.http.X-Url = bereq.url;
@@ -110,9 +115,9 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    # An app server that refuses the connection (restarting, killed) before its
-    # probe marks it sick: try the next one. Only for GET and HEAD, which cannot
-    # have changed anything.
+    # An app server that refuses the connection or dies mid-answer (restarting,
+    # killed) before its probe marks it sick: ask another one. Only for GET and
+    # HEAD, which cannot have changed anything.
     if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD")) {
         return (retry);
     }

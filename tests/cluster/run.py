@@ -15,7 +15,8 @@ with deploy/varnish.vcl in front, then proves through Varnish:
 5. requests/s of a cached article through Varnish beside the app's own page
    cache (wrk, when installed);
 6. a rolling restart of both app servers under a steady load loses no request;
-7. with one app server killed, the site keeps answering.
+7. with one app server killed, the site keeps answering;
+8. with every app server down, Varnish serves the pages it has (grace).
 
 Settings from the environment: CLUSTER_DATABASE_URL (a database this test
 drops and creates; default postgres://postgres@127.0.0.1:5432/mesoguide_cluster;
@@ -123,6 +124,7 @@ def run(cluster):
     requests_per_second(cluster, data)
     rolling_restart(cluster, data)
     one_server_killed(cluster, data)
+    stale_while_no_server_answers(cluster, data)
 
 
 # --- 1 and 2 ----------------------------------------------------------------------------------
@@ -478,6 +480,38 @@ def one_server_killed(cluster, data):
     )
     check(load.errors == 0, f"every request answered with app2 killed {load.examples[:3]}")
     check(direct == 200, "app1 still ready")
+
+
+def stale_while_no_server_answers(cluster, data):
+    print("\n== 8. Every app server down: Varnish serves the last copies (grace)")
+    front = cluster.varnish_port
+    # A publication scheduled a few seconds ahead: every page's lifetime ends then.
+    moment = float(
+        cluster.manage(
+            "shell",
+            "-c",
+            "from datetime import timedelta; from django.utils import timezone; "
+            "from tests import factories; at = timezone.now() + timedelta(seconds=6); "
+            "factories.approve_and_publish(factories.draft_article(slug='cluster-later'), at=at); "
+            "print(at.timestamp())",
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    pages = ["/", f"/guide/{data['steady']['slug']}/", f"/topics/{data['topic']}/"]
+    for path in pages:
+        web.request(front, path)
+    cluster.stop_app("app1", signal.SIGKILL)
+    web.seconds_until(lambda: not cluster.backend_healthy("app1"), limit=10, every=0.1)
+    time.sleep(max(0, moment - time.time()) + 1)
+    for path in pages:
+        answer = web.request(front, path)
+        check(
+            answer.status == 200 and int(answer.headers.get("age", 0)) > 0,
+            f"{path}: the copy past its lifetime, {answer.status}, age {answer.headers.get('age')} s",
+        )
+    never_cached = web.request(front, f"/guide/{data['steady']['slug']}/?never=cached")
+    check(never_cached.status == 503, f"a page never cached: {never_cached.status}")
 
 
 def _s(seconds):
