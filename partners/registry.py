@@ -6,7 +6,8 @@ article. The cache holds every partner and the date rule is applied on each
 read, so a partnership starts and ends on its own dates with no save needed.
 
 `registry_changed` is sent (after the transaction commits) whenever a partner
-is saved or deleted; connect to it to purge anything that caches whole pages.
+is saved or deleted. Cached pages are refreshed by partners/signals.py, and a
+front cache hears of it through pagecache's pages_changed (all_pages).
 """
 
 import logging
