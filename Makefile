@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-dev
 # package.json pins two of lighthouse's "latest" sub-dependencies so `npm ci` stays reproducible.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint format lock install serve bench lighthouse clean
+.PHONY: run test lint format lock install serve bench lighthouse cluster-test clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "MesoGuide needs Python 3.11 or newer"'
@@ -55,6 +55,14 @@ serve: $(STAMP)
 # Requests/s, p50 and p99 of a static file, cached and uncached pages (bench/run.py; needs wrk and Redis).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Two gunicorn app servers behind Varnish (deploy/varnish.vcl) on the machine's
+# PostgreSQL and Redis: publish/unpublish reach every server and the cache within
+# 1 s, editors work on either, view counts add up, a rolling restart and a killed
+# server lose no request; prints the figures (tests/cluster/run.py; needs varnish,
+# and wrk for requests/s). CLUSTER_DATABASE_URL, CLUSTER_REDIS_URL choose where.
+cluster-test: $(STAMP)
+	$(BIN)/python tests/cluster/run.py
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

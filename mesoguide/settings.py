@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "images",
     # Knows no content app: the apps above tell it what their changes refresh.
     "pagecache",
+    # Purges a CDN or Varnish when pagecache says pages changed; knows no content app either.
+    "frontcache",
 ]
 
 MIDDLEWARE = [
@@ -328,9 +330,61 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 # asking the shared cache (saves a Redis round trip per request). Another
 # process sees a refreshed page at most this much later.
 PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=0 if DEBUG else 1.0)
-# How long a CDN may keep a page without a form token (s-maxage). Pages are
-# never purged from a CDN, so this bounds how long an unpublished page lingers.
-CDN_CACHE_SECONDS = env.int("CDN_CACHE_SECONDS", default=300)
+# --- Front cache (a CDN or caching proxy in front of the app servers) -----------------
+# When pages change they are purged from it at once (frontcache/purging.py), by
+# one of: "http" (Varnish with deploy/varnish.vcl, nginx, Squid), "cloudflare",
+# "cloudfront". Empty: nothing is purged.
+FRONTEND_CACHE_BACKEND = env("FRONTEND_CACHE_BACKEND", default="")
+if FRONTEND_CACHE_BACKEND not in ("", "http", "cloudflare", "cloudfront"):
+    raise ImproperlyConfigured(
+        "FRONTEND_CACHE_BACKEND must be empty, http, cloudflare or cloudfront."
+    )
+# http: every caching proxy to purge (e.g. http://10.0.0.5:6081,http://10.0.0.6:6081)
+# and how: BAN (a path with any query string; deploy/varnish.vcl) or PURGE (one URL).
+FRONTEND_CACHE_HTTP_SERVERS = env.list("FRONTEND_CACHE_HTTP_SERVERS", default=[])
+FRONTEND_CACHE_HTTP_METHOD = env("FRONTEND_CACHE_HTTP_METHOD", default="BAN").upper()
+# cloudflare: the zone's id and an API token with its Cache Purge permission.
+CLOUDFLARE_ZONE_ID = env("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFLARE_API_TOKEN = env("CLOUDFLARE_API_TOKEN", default="")
+# cloudfront: the distribution's id; AWS credentials the usual way (boto3).
+CLOUDFRONT_DISTRIBUTION_ID = env("CLOUDFRONT_DISTRIBUTION_ID", default="")
+# Seconds to wait for the front cache's answer to one purge call.
+FRONTEND_CACHE_TIMEOUT = env.float("FRONTEND_CACHE_TIMEOUT", default=5.0)
+# Each purge is sent again this many seconds later, for a page an app server was
+# still building from the data before the change when the first one arrived.
+FRONTEND_CACHE_REPEAT_SECONDS = env.float("FRONTEND_CACHE_REPEAT_SECONDS", default=5.0)
+# Purges leave on a thread of their own, so no editor waits for the front cache.
+FRONTEND_CACHE_PURGE_IN_BACKGROUND = env.bool("FRONTEND_CACHE_PURGE_IN_BACKGROUND", default=True)
+_FRONTEND_CACHE_NEEDS = {
+    "http": ["FRONTEND_CACHE_HTTP_SERVERS", "SITE_URL"],
+    "cloudflare": ["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN", "SITE_URL"],
+    "cloudfront": ["CLOUDFRONT_DISTRIBUTION_ID"],
+}
+_missing = [
+    name for name in _FRONTEND_CACHE_NEEDS.get(FRONTEND_CACHE_BACKEND, []) if not globals()[name]
+]
+if _missing:
+    raise ImproperlyConfigured(
+        f"FRONTEND_CACHE_BACKEND={FRONTEND_CACHE_BACKEND} needs {' and '.join(_missing)}."
+    )
+if FRONTEND_CACHE_HTTP_METHOD not in ("BAN", "PURGE"):
+    raise ImproperlyConfigured("FRONTEND_CACHE_HTTP_METHOD must be BAN or PURGE.")
+# A front cache refilled just after a purge from one process's own older copy of
+# a page would keep that old page for CDN_CACHE_SECONDS. With purging on, every
+# process asks the shared cache each time (the front cache takes the load anyway).
+if FRONTEND_CACHE_BACKEND:
+    if env.float("PAGE_CACHE_LOCAL_SECONDS", default=0) > 0:
+        raise ImproperlyConfigured(
+            "PAGE_CACHE_LOCAL_SECONDS must be 0 with FRONTEND_CACHE_BACKEND: a purged "
+            "front cache could be refilled with a page older than the change."
+        )
+    PAGE_CACHE_LOCAL_SECONDS = 0
+# How long a CDN may keep a page without a form token (s-maxage). With purging
+# on, a change leaves the front cache within a second, so a day; without, this
+# bounds how long an unpublished or corrected page lingers there: 5 minutes.
+CDN_CACHE_SECONDS = env.int(
+    "CDN_CACHE_SECONDS", default=24 * 3600 if FRONTEND_CACHE_BACKEND else 300
+)
 
 # Article view counts are buffered in the cache and written to the database
 # once an article has this many new visits, or this many seconds after its
