@@ -107,7 +107,8 @@ def form_data(article_id, editor):
     }
     fields = workflow.PLACEMENT_FIELDS if editor else ()  # read-only for writers once live
     for name in fields:
-        data[name] = getattr(article, f"{name}_id" if name in ("topic", "author") else name)
+        value = getattr(article, Article._meta.get_field(name).attname)
+        data[name] = "" if value is None else value  # as a browser posts an empty choice
     return data
 
 
