@@ -1,0 +1,132 @@
+"""Uploads a careful attacker or an unlucky writer sends: each is refused in plain
+words on the form (never a 500, nothing left in storage) or shown as it looks."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PillowImage
+from PIL import ImageCms
+
+from articles.rendering import render_markdown
+from images import renditions
+from images.models import Image
+from tests import factories
+from tests.test_image_library import ADD_URL, form_data, stored_files
+
+pytestmark = pytest.mark.django_db
+
+
+def encoded(picture, format_, **options):
+    buffer = io.BytesIO()
+    picture.save(buffer, format=format_, **options)
+    return buffer.getvalue()
+
+
+def post(client, data, name="photo.jpg", **fields):
+    return client.post(
+        ADD_URL, {**form_data(**fields), "upload": SimpleUploadedFile(name, data)}
+    )
+
+
+def added(data, name):
+    details = {k: v for k, v in form_data().items() if k != "slug"}
+    return renditions.add_image(SimpleUploadedFile(name, data), Image(slug="added", **details))
+
+
+def test_a_replaced_picture_gets_renditions_of_the_new_one():
+    # The import replaces a changed drawing; the Image it was just added as must not
+    # make the new renditions from the old file it still holds open.
+    image = factories.library_image(width=600, height=400)  # (200, 120, 90)
+    blue = encoded(PillowImage.new("RGB", (600, 400), (20, 40, 220)), "PNG")
+    renditions.replace_picture(image, SimpleUploadedFile("blue.png", blue))
+    for rendition in image.renditions.all():
+        with rendition.file.open("rb") as file, PillowImage.open(file) as shown:
+            red, _, blue_ = shown.convert("RGB").getpixel((10, 10))
+        assert blue_ > 180 and red < 60, rendition
+
+
+def test_a_truncated_jpeg_is_refused_on_the_form_and_leaves_nothing(client, writer):
+    photo = encoded(PillowImage.effect_noise((900, 600), 60).convert("RGB"), "JPEG")
+    before = stored_files()
+    client.force_login(writer)
+    response = post(client, photo[: len(photo) // 2])
+    assert response.status_code == 200
+    assert "the file may be damaged" in response.content.decode()
+    assert not Image.objects.exists()
+    assert stored_files() == before
+
+
+@pytest.mark.parametrize("size", [(1, 40_000), (12_000, 1), (600, 17_000)])
+def test_a_strip_too_narrow_to_show_is_refused_in_words(client, writer, size):
+    strip = encoded(PillowImage.new("L", size), "PNG")
+    before = stored_files()
+    client.force_login(writer)
+    response = post(client, strip, "strip.png")
+    assert response.status_code == 200
+    assert "one side is more than 10 times as long as the other" in response.content.decode()
+    assert not Image.objects.exists()
+    assert stored_files() == before
+
+
+def test_a_slug_articles_could_not_name_is_refused(client, writer):
+    client.force_login(writer)
+    data = factories.picture_bytes(200, 100)
+    for slug in ["Skin_Layers", "skin--layers", "-skin"]:
+        response = post(client, data, "skin.png", slug=slug)
+        assert response.status_code == 200, slug
+        assert "lowercase letters, digits and single hyphens" in response.content.decode()
+    assert not Image.objects.exists()
+
+
+def test_a_16_bit_greyscale_png_keeps_its_greys():
+    grey = PillowImage.new("I;16", (600, 400))
+    grey.paste(32_768, (0, 0, 600, 400))  # half of 65,535: a middle grey
+    image = added(encoded(grey, "PNG"), "grey.png")
+    for rendition in image.renditions.all():
+        with rendition.file.open("rb") as file, PillowImage.open(file) as shown:
+            red, green, blue = shown.convert("RGB").getpixel((300, 200))
+        assert 120 <= red <= 135 and red == green == blue, (rendition, red)
+
+
+def swapped_primaries_profile():
+    """An RGB ICC profile that is not sRGB: sRGB's, with the red and blue primaries
+    swapped in its tag table (so pure red in it is sRGB blue, and back)."""
+    import struct
+
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    (count,) = struct.unpack(">I", data[128:132])
+    entries = {bytes(data[132 + 12 * i : 136 + 12 * i]): 132 + 12 * i for i in range(count)}
+    red, blue = entries[b"rXYZ"] + 4, entries[b"bXYZ"] + 4
+    data[red : red + 8], data[blue : blue + 8] = data[blue : blue + 8], data[red : red + 8]
+    data[84:100] = bytes(16)  # the profile ID (a checksum) no longer holds
+    return bytes(data)
+
+
+def test_a_photo_tagged_with_another_colour_space_shows_its_colours_in_every_format():
+    # Phones tag photos with wider colour spaces than the web's sRGB: every rendition
+    # must show the colours the photo's profile means, not its raw numbers.
+    photo = encoded(
+        PillowImage.new("RGB", (900, 600), (220, 20, 20)),
+        "JPEG",
+        icc_profile=swapped_primaries_profile(),
+        quality=95,
+    )
+    image = added(photo, "tagged.jpg")
+    for rendition in image.renditions.filter(width=480):
+        with rendition.file.open("rb") as file, PillowImage.open(file) as shown:
+            assert not shown.info.get("icc_profile"), rendition.format
+            red, green, blue = shown.convert("RGB").getpixel((240, 160))
+        assert blue > 150 and red < 100, (rendition.format, red, green, blue)  # it is blue
+
+
+def test_a_picture_in_a_bio_is_used_and_cant_be_deleted():
+    from articles.models import Person
+    from images.models import ImageInUse
+
+    image = factories.library_image()
+    Person.objects.create(name="Ana Example", slug="ana", bio="Ana.\n\n![](image:skin-diagram)")
+    with pytest.raises(ImageInUse, match="Ana Example"):
+        image.delete()
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert render_markdown("![](image:skin-diagram)").image_slugs == ("skin-diagram",)
