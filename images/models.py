@@ -7,6 +7,7 @@ picture does, so they can be cached for a year.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +16,14 @@ from django.utils import timezone
 from mesoguide.characters import validate_storable
 
 STORABLE = [validate_storable]
+# What ![](image:slug) in an article can name (articles/rendering.py IMAGE_SLUG)
+# and the media view serves: Django's own slug check lets "Skin_Layers" through.
+validate_image_slug = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z",
+    "Use lowercase letters, digits and single hyphens only (no capitals, spaces or "
+    "underscores, no hyphen at either end), e.g. skin-layers.",
+    code="invalid_slug",
+)
 
 
 class ImageInUse(Exception):
@@ -37,6 +46,7 @@ class Image(models.Model):
     slug = models.SlugField(
         unique=True,
         max_length=80,
+        validators=[validate_image_slug],
         help_text="How articles refer to it: ![](image:this-slug). Lowercase letters, "
         "digits and hyphens; fixed once uploaded.",
     )
