@@ -24,9 +24,7 @@ def encoded(picture, format_, **options):
 
 
 def post(client, data, name="photo.jpg", **fields):
-    return client.post(
-        ADD_URL, {**form_data(**fields), "upload": SimpleUploadedFile(name, data)}
-    )
+    return client.post(ADD_URL, {**form_data(**fields), "upload": SimpleUploadedFile(name, data)})
 
 
 def added(data, name):
@@ -80,8 +78,7 @@ def test_a_slug_articles_could_not_name_is_refused(client, writer):
 
 
 def test_a_16_bit_greyscale_png_keeps_its_greys():
-    grey = PillowImage.new("I;16", (600, 400))
-    grey.paste(32_768, (0, 0, 600, 400))  # half of 65,535: a middle grey
+    grey = PillowImage.new("I;16", (600, 400), 32_768)  # half of 65,535: a middle grey
     image = added(encoded(grey, "PNG"), "grey.png")
     for rendition in image.renditions.all():
         with rendition.file.open("rb") as file, PillowImage.open(file) as shown:

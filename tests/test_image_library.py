@@ -247,7 +247,7 @@ def test_renditions_are_made_at_upload_and_never_while_pages_are_served(client, 
     def no_encoding(*args, **kwargs):
         raise AssertionError("a rendition was made while serving")
 
-    monkeypatch.setattr(renditions, "_encode", no_encoding)
+    monkeypatch.setattr(renditions, "_encoded", no_encoding)
     monkeypatch.setattr(renditions, "make_renditions", no_encoding)
     body = factories.BODY + "\n![](image:skin-diagram)\n"
     article = factories.published_article(slug="with-picture", body=body, image=image)
