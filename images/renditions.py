@@ -148,8 +148,13 @@ def _encoded(resized, format_):
     return buffer.getvalue()
 
 
-# Changes whenever what a rendition holds would: the widths or the encoder settings.
-RECIPE = hashlib.sha256(repr((WIDTHS, sorted(ENCODER_OPTIONS.items()))).encode()).hexdigest()
+# Changes whenever what a rendition holds would: the widths, the encoder settings,
+# or how the pixels are prepared (raise PREPARATION when _upright or resizing changes:
+# 2 = colour profiles applied, 16-bit grey scaled, widths resized from the widest).
+PREPARATION = 2
+RECIPE = hashlib.sha256(
+    repr((WIDTHS, sorted(ENCODER_OPTIONS.items()), PREPARATION)).encode()
+).hexdigest()
 
 
 def folder_of(image):
