@@ -34,7 +34,7 @@ class ImageInUse(Exception):
         names = "; ".join(uses)
         super().__init__(
             f"“{image.title}” can't be deleted: it is used in {names}. "
-            "Take it out of those articles first (and publish them), then delete it."
+            "Take it out of those first (and publish the articles), then delete it."
         )
 
 
@@ -135,6 +135,13 @@ class Image(models.Model):
             | Q(image=self)
         ).distinct()
 
+    def people_using(self):
+        """The people whose bio shows this image (bios are Markdown too): a queryset of
+        articles.Person. Matched on the text ![](image:slug), as the renderer finds it."""
+        from articles.models import Person
+
+        return Person.objects.filter(bio__regex=rf"image:{self.slug}([^a-z0-9-]|$)")
+
     def uses(self):
         """[(article, how)] with how in words: 'live', 'scheduled', 'draft', 'social card'."""
         from articles.models import Status
@@ -163,9 +170,10 @@ class Image(models.Model):
 
     def delete(self, *args, **kwargs):
         """Delete the image and its files, unless an article uses it (raises ImageInUse)."""
-        uses = self.uses()
+        uses = [f"“{a.title}” ({', '.join(how)})" for a, how in self.uses()]
+        uses += [f"the bio of {person.name}" for person in self.people_using()]
         if uses:
-            raise ImageInUse(self, [f"“{a.title}” ({', '.join(how)})" for a, how in uses])
+            raise ImageInUse(self, uses)
         from .renditions import delete_files
 
         delete_files(self)

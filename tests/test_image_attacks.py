@@ -117,13 +117,30 @@ def test_a_photo_tagged_with_another_colour_space_shows_its_colours_in_every_for
         assert blue > 150 and red < 100, (rendition.format, red, green, blue)  # it is blue
 
 
-def test_a_picture_in_a_bio_is_used_and_cant_be_deleted():
+def test_a_picture_in_a_bio_is_used_and_cant_be_deleted(client, editor):
     from articles.models import Person
     from images.models import ImageInUse
 
     image = factories.library_image()
     Person.objects.create(name="Ana Example", slug="ana", bio="Ana.\n\n![](image:skin-diagram)")
-    with pytest.raises(ImageInUse, match="Ana Example"):
+    client.force_login(editor)
+    page = client.get(f"/admin/images/image/{image.pk}/change/").content.decode()
+    assert "Ana Example</a> (bio)" in page
+    page = client.get(f"/admin/images/image/{image.pk}/delete/").content.decode()
+    assert "shown in the bio of Ana Example" in page
+    client.post(f"/admin/images/image/{image.pk}/delete/", {"post": "yes"})
+    assert Image.objects.filter(pk=image.pk).exists()
+    with pytest.raises(ImageInUse, match="the bio of Ana Example"):
         image.delete()
     assert Image.objects.filter(pk=image.pk).exists()
-    assert render_markdown("![](image:skin-diagram)").image_slugs == ("skin-diagram",)
+    assert "skin-diagram" in Person.objects.get().bio_html
+
+
+def test_a_bio_naming_a_longer_slug_does_not_hold_a_shorter_one():
+    from articles.models import Person
+
+    factories.library_image(slug="skin-diagram-2")
+    image = factories.library_image()
+    Person.objects.create(name="Ana Example", slug="ana", bio="![](image:skin-diagram-2)")
+    image.delete()
+    assert not Image.objects.filter(slug="skin-diagram").exists()
