@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PillowImage
 from PIL import ImageCms
 
-from articles.rendering import render_markdown
 from images import renditions
 from images.models import Image
 from tests import factories
