@@ -12,7 +12,7 @@ from images import renditions
 from images.models import Image
 from tests import factories
 from tests.test_image_library import ADD_URL, form_data, stored_files
-from tests.test_pictures_in_articles import content as content_folder  # a fixture
+from tests.test_pictures_in_articles import content as content_folder  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
