@@ -154,7 +154,7 @@ def test_a_bio_naming_a_longer_slug_does_not_hold_a_shorter_one():
     ],
 )
 def test_an_image_file_the_library_would_refuse_stops_the_import_at_its_line(
-    content_folder, field, value, line, says
+    content_folder, field, value, line, says  # noqa: F811 (the fixture)
 ):
     content = content_folder
     from django.core.management import CommandError
