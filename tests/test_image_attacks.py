@@ -12,7 +12,6 @@ from images import renditions
 from images.models import Image
 from tests import factories
 from tests.test_image_library import ADD_URL, form_data, stored_files
-from tests.test_pictures_in_articles import content as content_folder  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -144,29 +143,3 @@ def test_a_bio_naming_a_longer_slug_does_not_hold_a_shorter_one():
     Person.objects.create(name="Ana Example", slug="ana", bio="![](image:skin-diagram-2)")
     image.delete()
     assert not Image.objects.filter(slug="skin-diagram").exists()
-
-
-@pytest.mark.parametrize(
-    "field, value, line, says",
-    [
-        ("slug", "s" * 100, 1, "'slug': Ensure this value has at most 80 characters"),
-        ("title", "t" * 300, 2, "'title': Ensure this value has at most 200 characters"),
-    ],
-)
-def test_an_image_file_the_library_would_refuse_stops_the_import_at_its_line(
-    content_folder, field, value, line, says  # noqa: F811 (the fixture)
-):
-    content = content_folder
-    from django.core.management import CommandError
-
-    from tests.test_import import snapshot
-    from tests.test_pictures_in_articles import IMAGE_YAML, run_import, write
-
-    text = IMAGE_YAML.format(slug="skin", file="skin.png")
-    text = text.replace("slug: skin", f"slug: {value}") if field == "slug" else text
-    text = text.replace("title: Skin layers", f"title: {value}") if field == "title" else text
-    write(content, "images/skin.yaml", text)
-    before, files = snapshot(), stored_files()
-    with pytest.raises(CommandError, match=rf"images/skin.yaml:{line}: {says}"):
-        run_import(content)
-    assert snapshot() == before and stored_files() == files
