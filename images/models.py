@@ -8,7 +8,7 @@ picture does, so they can be cached for a year.
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -169,15 +169,26 @@ class Image(models.Model):
         return found
 
     def delete(self, *args, **kwargs):
-        """Delete the image and its files, unless an article uses it (raises ImageInUse)."""
-        uses = [f"“{a.title}” ({', '.join(how)})" for a, how in self.uses()]
-        uses += [f"the bio of {person.name}" for person in self.people_using()]
-        if uses:
-            raise ImageInUse(self, uses)
+        """Delete the image and its files, unless an article uses it (raises ImageInUse).
+
+        The files go only once the database has deleted the row, so a delete that
+        fails or is rolled back leaves every picture readers see in place."""
         from .renditions import delete_files
 
-        delete_files(self)
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            # Locked while checking: an article saved meanwhile (linking its revision
+            # to the image takes a key-share lock on PostgreSQL) waits for us, or has
+            # committed and is seen by uses() below.
+            list(Image.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+            uses = [f"“{a.title}” ({', '.join(how)})" for a, how in self.uses()]
+            uses += [f"the bio of {person.name}" for person in self.people_using()]
+            if uses:
+                raise ImageInUse(self, uses)
+            names = [r.file.name for r in self.renditions.all()]
+            names += [self.file.name] if self.file.name else []
+            deleted = super().delete(*args, **kwargs)
+            transaction.on_commit(lambda: delete_files(names))
+        return deleted
 
     def picture(self):
         """What the renderer needs to show this image (a renditions.Picture)."""

@@ -255,11 +255,8 @@ def replace_picture(image, upload):
     make_renditions(image)
 
 
-def delete_files(image):
-    """Remove the original and every rendition file of `image` from storage."""
-    names = [r.file.name for r in image.renditions.all()]
-    if image.file.name:
-        names.append(image.file.name)
+def delete_files(names):
+    """Remove the stored files `names` (an image's original and renditions)."""
     for name in names:
         default_storage.delete(name)
 

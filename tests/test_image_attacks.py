@@ -143,3 +143,19 @@ def test_a_bio_naming_a_longer_slug_does_not_hold_a_shorter_one():
     Person.objects.create(name="Ana Example", slug="ana", bio="![](image:skin-diagram-2)")
     image.delete()
     assert not Image.objects.filter(slug="skin-diagram").exists()
+
+
+def test_a_delete_that_fails_in_the_database_keeps_the_pictures_files(
+    django_capture_on_commit_callbacks,
+):
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    image = factories.library_image()
+    pk, names = image.pk, [r.file.name for r in image.renditions.all()] + [image.file.name]
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            image.delete()
+            raise RuntimeError("the database refused the delete (e.g. a colleague's article)")
+    assert Image.objects.filter(pk=pk).exists()
+    assert all(default_storage.exists(name) for name in names)

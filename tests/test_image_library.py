@@ -344,11 +344,14 @@ def test_a_social_card_picture_cannot_be_deleted(client, editor):
         image.delete()
 
 
-def test_an_unused_picture_is_deleted_with_its_files(client, editor):
+def test_an_unused_picture_is_deleted_with_its_files(
+    client, editor, django_capture_on_commit_callbacks
+):
     image = factories.library_image()
     names = [r.file.name for r in image.renditions.all()] + [image.file.name]
     client.force_login(editor)
-    response = client.post(f"/admin/images/image/{image.pk}/delete/", {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/images/image/{image.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Image.objects.exists()
     assert not any(default_storage.exists(name) for name in names)
