@@ -159,3 +159,13 @@ def test_a_delete_that_fails_in_the_database_keeps_the_pictures_files(
             raise RuntimeError("the database refused the delete (e.g. a colleague's article)")
     assert Image.objects.filter(pk=pk).exists()
     assert all(default_storage.exists(name) for name in names)
+
+
+@pytest.mark.parametrize("orientation, size", [(1, (1700, 1000)), (6, (2000, 3400))])
+def test_a_large_photo_decoded_smaller_keeps_its_full_width_and_its_turn(orientation, size):
+    # JPEGs are decoded at the smallest scale still 1,600 pixels wide as shown (here
+    # half, or none); a camera's quarter turn must count, or renditions come out narrow.
+    exif = PillowImage.Exif()
+    exif[0x0112] = orientation
+    photo = encoded(PillowImage.new("RGB", (3400, 2000), (90, 120, 200)), "JPEG", exif=exif)
+    assert renditions._upright(io.BytesIO(photo)).size == size
