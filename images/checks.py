@@ -73,6 +73,9 @@ def inspect_upload(file, name=""):
             # Reads the header only: no pixel is decoded yet.
             with PillowImage.open(file, formats=list(ACCEPTED)) as picture:
                 format_, (width, height) = picture.format, picture.size
+                # Pillow names a JPEG with extra pictures in it (cameras' previews,
+                # phones' depth or HDR maps) MPO: it is a JPEG, shown as its first.
+                format_ = "JPEG" if format_ == "MPO" else format_
                 if width * height > MAX_PIXELS:
                     raise _too_many_pixels(width, height)
                 if max(width, height) > MAX_RATIO * min(width, height):
@@ -84,7 +87,7 @@ def inspect_upload(file, name=""):
                 # verify() reads no JPEG data: decode it, at an eighth of its size so
                 # it costs little, so a file cut short is refused here, on the form,
                 # not later in the renditions.
-                if picture.format == "JPEG":
+                if picture.format in ("JPEG", "MPO"):
                     picture.draft(picture.mode, (max(1, width // 8), max(1, height // 8)))
                 picture.load()
     except PillowImage.DecompressionBombError:

@@ -102,7 +102,7 @@ def _upright(file):
     40-megapixel photo at a quarter: 1.5 s less work)."""
     with PillowImage.open(file) as opened:
         source_format = opened.format
-        if source_format == "JPEG":
+        if source_format in ("JPEG", "MPO"):  # MPO: a JPEG with extra pictures
             turned = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)
             wanted = (1, WIDTHS[-1]) if turned else (WIDTHS[-1], 1)
             opened.draft(opened.mode, wanted)

@@ -169,3 +169,18 @@ def test_a_large_photo_decoded_smaller_keeps_its_full_width_and_its_turn(orienta
     exif[0x0112] = orientation
     photo = encoded(PillowImage.new("RGB", (3400, 2000), (90, 120, 200)), "JPEG", exif=exif)
     assert renditions._upright(io.BytesIO(photo)).size == size
+
+
+def test_a_camera_jpeg_with_a_second_picture_inside_is_taken_as_a_jpeg(client, writer):
+    # Many cameras and phones write JPEGs with extra pictures (MPF: previews, depth
+    # or HDR gain maps); Pillow calls them MPO. They are JPEGs; the first picture shows.
+    buffer = io.BytesIO()
+    first = PillowImage.new("RGB", (800, 600), (200, 30, 30))
+    first.save(buffer, "MPO", save_all=True, append_images=[PillowImage.new("RGB", (80, 60))])
+    client.force_login(writer)
+    response = post(client, buffer.getvalue(), "IMG_0001.JPG")
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.format, image.width, image.height) == ("JPEG", 800, 600)
+    assert image.file.name.endswith(".jpg")
+    assert {r.format for r in image.renditions.all()} >= {"webp", "jpeg"}
