@@ -176,10 +176,6 @@ class Image(models.Model):
         from .renditions import delete_files
 
         with transaction.atomic():
-            # Locked while checking: an article saved meanwhile (linking its revision
-            # to the image takes a key-share lock on PostgreSQL) waits for us, or has
-            # committed and is seen by uses() below.
-            list(Image.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
             uses = [f"“{a.title}” ({', '.join(how)})" for a, how in self.uses()]
             uses += [f"the bio of {person.name}" for person in self.people_using()]
             if uses:
