@@ -164,6 +164,19 @@ def folder_of(image):
     return f"images/{image.slug}-{key}"
 
 
+def _whole(name):
+    """Whether a picture stored as `name` exists and decodes to the end (at most
+    1,600 pixels wide: milliseconds)."""
+    if not default_storage.exists(name):
+        return False
+    try:
+        with default_storage.open(name, "rb") as file, PillowImage.open(file) as stored:
+            stored.load()
+    except (OSError, SyntaxError, ValueError):
+        return False
+    return True
+
+
 def make_renditions(image):
     """Make and store every rendition of `image` (a saved Image), replacing any it had.
 
@@ -185,11 +198,12 @@ def make_renditions(image):
         for width in widths:
             name = f"{folder}/{width}.{FILE_EXTENSIONS[format_]}"
             height = sized[width].height
-            if default_storage.exists(name):
+            if _whole(name):
                 # Made before from the same picture by the same recipe (the
                 # name says so): an import into a fresh database reuses it.
                 size = default_storage.size(name)
             else:
+                default_storage.delete(name)  # a part left by a write cut short, if any
                 data = _encoded(sized[width], format_)
                 name, size = default_storage.save(name, ContentFile(data)), len(data)
             made.append(

@@ -1,6 +1,7 @@
 """Uploads a careful attacker or an unlucky writer sends: each is refused in plain
 words on the form (never a 500, nothing left in storage) or shown as it looks."""
 
+import hashlib
 import io
 
 import pytest
@@ -184,3 +185,23 @@ def test_a_camera_jpeg_with_a_second_picture_inside_is_taken_as_a_jpeg(client, w
     assert (image.format, image.width, image.height) == ("JPEG", 800, 600)
     assert image.file.name.endswith(".jpg")
     assert {r.format for r in image.renditions.all()} >= {"webp", "jpeg"}
+
+
+def test_a_rendition_file_cut_short_earlier_is_made_again_not_reused():
+    # A worker stopped mid-write (gunicorn's timeout, a full disk) leaves part of a
+    # file under the rendition's name; reusing it would serve a broken picture for
+    # a year (the name is cached as immutable).
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    data = encoded(PillowImage.effect_noise((640, 400), 40).convert("RGB"), "PNG")
+    probe = Image(slug="added", checksum=hashlib.sha256(data).hexdigest())
+    name = f"{renditions.folder_of(probe)}/480.webp"
+    whole = renditions._encoded(PillowImage.new("RGB", (480, 300)), "webp")
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(whole[: len(whole) // 2]))
+    image = added(data, "noise.png")
+    stored = image.renditions.get(format="webp", width=480)
+    with stored.file.open("rb") as file, PillowImage.open(file) as shown:
+        shown.load()
+        assert shown.size == (480, 300)
