@@ -344,6 +344,7 @@ def _check_image(source, slugs):
     from django.core.files import File
 
     from images.checks import inspect_upload
+    from images.models import Image
 
     data = source.data
     _check_fields(source, data, IMAGE_FIELDS)
@@ -360,6 +361,15 @@ def _check_image(source, slugs):
             "slug", f"duplicate image slug '{data['slug']}' (also in {slugs[data['slug']]})"
         )
     slugs[data["slug"]] = source.path
+    # The library's own checks (lengths, the slug's form), now, not while writing.
+    try:
+        Image(slug=data["slug"], **_image_details(data)).clean_fields(
+            exclude=["file", "format", "width", "height", "file_size", "checksum"]
+        )
+    except ValidationError as refused:
+        field, messages = next(iter(refused.message_dict.items()))
+        key = {"alt_text": "alt"}.get(field, field)
+        raise source.error(key if key in data else 1, f"'{key}': {messages[0]}") from None
     picture = source.folder / str(data["file"])
     if "/" in str(data["file"]) or not picture.is_file():
         raise source.error("file", f"no picture file '{data['file']}' beside {source.path.name}")
@@ -464,6 +474,18 @@ def _import_person(source):
     return Outcome("updated", source.path, data["slug"])
 
 
+def _image_details(data):
+    """The Image fields an image's file gives, from its YAML `data`."""
+    return {
+        "title": data["title"],
+        "alt_text": (data.get("alt") or "").strip(),
+        "decorative": bool(data.get("decorative")),
+        "caption": (data.get("caption") or "").strip(),
+        "credit": data["credit"],
+        "licence": data["licence"],
+    }
+
+
 def _import_image(source, *, force):
     """Add the picture to the library, or bring its details and file up to date
     (not over an editor's changes in the admin, unless forced)."""
@@ -473,14 +495,7 @@ def _import_image(source, *, force):
     from images.renditions import add_image, replace_picture
 
     data = source.data
-    details = {
-        "title": data["title"],
-        "alt_text": (data.get("alt") or "").strip(),
-        "decorative": bool(data.get("decorative")),
-        "caption": (data.get("caption") or "").strip(),
-        "credit": data["credit"],
-        "licence": data["licence"],
-    }
+    details = _image_details(data)
     picture = source.folder / str(data["file"])
     image = Image.objects.select_for_update().filter(slug=data["slug"]).first()
     with picture.open("rb") as opened:

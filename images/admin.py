@@ -108,16 +108,19 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Used in")
     def used_in(self, image):
-        uses = image.uses()
-        if not uses:
+        lines = [
+            (reverse("admin:articles_article_change", args=[a.pk]), a.title, ", ".join(h))
+            for a, h in image.uses()
+        ] + [
+            (reverse("admin:articles_person_change", args=[p.pk]), p.name, "bio")
+            for p in image.people_using()
+        ]
+        if not lines:
             return "No article uses it."
         return format_html_join(
             mark_safe("<br>"),  # noqa: S308 (a constant)
             '<a href="{}">{}</a> ({})',
-            (
-                (reverse("admin:articles_article_change", args=[a.pk]), a.title, ", ".join(h))
-                for a, h in uses
-            ),
+            lines,
         )
 
     @admin.display(description="Used in")
@@ -151,6 +154,10 @@ class ImageAdmin(admin.ModelAdmin):
             f"{image.title}: used in “{article.title}” ({', '.join(how)})"
             for image in objs
             for article, how in image.uses()
+        ] + [
+            f"{image.title}: shown in the bio of {p.name}"
+            for image in objs
+            for p in image.people_using()
         ]
         if protected:
             perms_needed = set()

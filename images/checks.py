@@ -16,6 +16,9 @@ from PIL import UnidentifiedImageError
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+# A longer side over ten times the shorter is a strip no article column can show
+# (the renditions of a 1,600-pixel-wide one would pass WebP's 16,383-pixel limit).
+MAX_RATIO = 10
 # Pillow's name for each format we take, and what editors call it.
 ACCEPTED = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "AVIF": "AVIF"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
@@ -70,12 +73,23 @@ def inspect_upload(file, name=""):
             # Reads the header only: no pixel is decoded yet.
             with PillowImage.open(file, formats=list(ACCEPTED)) as picture:
                 format_, (width, height) = picture.format, picture.size
+                # Pillow names a JPEG with extra pictures in it (cameras' previews,
+                # phones' depth or HDR maps) MPO: it is a JPEG, shown as its first.
+                format_ = "JPEG" if format_ == "MPO" else format_
                 if width * height > MAX_PIXELS:
                     raise _too_many_pixels(width, height)
+                if max(width, height) > MAX_RATIO * min(width, height):
+                    raise _too_thin(width, height)
                 picture.verify()  # checks the data's integrity without keeping pixels
             file.seek(0)
             with PillowImage.open(file, formats=list(ACCEPTED)) as picture:
                 orientation = picture.getexif().get(0x0112, 1)
+                # verify() reads no JPEG data: decode it, at an eighth of its size so
+                # it costs little, so a file cut short is refused here, on the form,
+                # not later in the renditions.
+                if picture.format in ("JPEG", "MPO"):
+                    picture.draft(picture.mode, (max(1, width // 8), max(1, height // 8)))
+                picture.load()
     except PillowImage.DecompressionBombError:
         # Pillow's own alarm, raised while opening: far over our limit.
         raise ValidationError(
@@ -99,6 +113,15 @@ def inspect_upload(file, name=""):
     if orientation in (5, 6, 7, 8):  # the camera's tag turns it a quarter
         width, height = height, width
     return Inspected(format_, width, height)
+
+
+def _too_thin(width, height):
+    return ValidationError(
+        f"The picture is {width:,} × {height:,} pixels: one side is more than {MAX_RATIO} "
+        "times as long as the other, too thin a strip to show in an article. "
+        "Crop it, or cut it into parts.",
+        code="too_thin",
+    )
 
 
 def _too_many_pixels(width, height):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .checks import ACCEPTED_NAMES, MAX_BYTES, MAX_PIXELS, inspect_upload
+from .checks import ACCEPTED_NAMES, MAX_BYTES, MAX_PIXELS, MAX_RATIO, inspect_upload
 from .models import Image
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/avif,.jpg,.jpeg,.png,.webp,.avif"
@@ -29,7 +29,8 @@ class ImageUploadForm(forms.ModelForm):
         label="Picture",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         help_text=f"{ACCEPTED_NAMES}, up to {MAX_BYTES // 1024 // 1024} MB and "
-        f"{MAX_PIXELS // 1_000_000} megapixels. Not SVG.",
+        f"{MAX_PIXELS // 1_000_000} megapixels, no side over {MAX_RATIO} times the other. "
+        "Not SVG.",
     )
 
     class Meta:

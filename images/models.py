@@ -7,7 +7,8 @@ picture does, so they can be cached for a year.
 """
 
 from django.conf import settings
-from django.db import models
+from django.core.validators import RegexValidator
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,14 @@ from django.utils import timezone
 from mesoguide.characters import validate_storable
 
 STORABLE = [validate_storable]
+# What ![](image:slug) in an article can name (articles/rendering.py IMAGE_SLUG)
+# and the media view serves: Django's own slug check lets "Skin_Layers" through.
+validate_image_slug = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z",
+    "Use lowercase letters, digits and single hyphens only (no capitals, spaces or "
+    "underscores, no hyphen at either end), e.g. skin-layers.",
+    code="invalid_slug",
+)
 
 
 class ImageInUse(Exception):
@@ -25,7 +34,7 @@ class ImageInUse(Exception):
         names = "; ".join(uses)
         super().__init__(
             f"“{image.title}” can't be deleted: it is used in {names}. "
-            "Take it out of those articles first (and publish them), then delete it."
+            "Take it out of those first (and publish the articles), then delete it."
         )
 
 
@@ -37,6 +46,7 @@ class Image(models.Model):
     slug = models.SlugField(
         unique=True,
         max_length=80,
+        validators=[validate_image_slug],
         help_text="How articles refer to it: ![](image:this-slug). Lowercase letters, "
         "digits and hyphens; fixed once uploaded.",
     )
@@ -125,6 +135,13 @@ class Image(models.Model):
             | Q(image=self)
         ).distinct()
 
+    def people_using(self):
+        """The people whose bio shows this image (bios are Markdown too): a queryset of
+        articles.Person. Matched on the text ![](image:slug), as the renderer finds it."""
+        from articles.models import Person
+
+        return Person.objects.filter(bio__regex=rf"image:{self.slug}([^a-z0-9-]|$)")
+
     def uses(self):
         """[(article, how)] with how in words: 'live', 'scheduled', 'draft', 'social card'."""
         from articles.models import Status
@@ -152,14 +169,22 @@ class Image(models.Model):
         return found
 
     def delete(self, *args, **kwargs):
-        """Delete the image and its files, unless an article uses it (raises ImageInUse)."""
-        uses = self.uses()
-        if uses:
-            raise ImageInUse(self, [f"“{a.title}” ({', '.join(how)})" for a, how in uses])
+        """Delete the image and its files, unless an article uses it (raises ImageInUse).
+
+        The files go only once the database has deleted the row, so a delete that
+        fails or is rolled back leaves every picture readers see in place."""
         from .renditions import delete_files
 
-        delete_files(self)
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            uses = [f"“{a.title}” ({', '.join(how)})" for a, how in self.uses()]
+            uses += [f"the bio of {person.name}" for person in self.people_using()]
+            if uses:
+                raise ImageInUse(self, uses)
+            names = [r.file.name for r in self.renditions.all()]
+            names += [self.file.name] if self.file.name else []
+            deleted = super().delete(*args, **kwargs)
+            transaction.on_commit(lambda: delete_files(names))
+        return deleted
 
     def picture(self):
         """What the renderer needs to show this image (a renditions.Picture)."""

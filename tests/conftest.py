@@ -10,7 +10,9 @@ from tests import factories
 
 
 def _media_root(tmp_path):
-    return tmp_path.parent.parent / "media"
+    # The run's own base folder (pytest-N): other runs on this machine (colleagues',
+    # in parallel) must not add or remove files under a test's eyes.
+    return tmp_path.parent / "media"
 
 
 @pytest.fixture(autouse=True)

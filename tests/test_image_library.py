@@ -247,7 +247,7 @@ def test_renditions_are_made_at_upload_and_never_while_pages_are_served(client, 
     def no_encoding(*args, **kwargs):
         raise AssertionError("a rendition was made while serving")
 
-    monkeypatch.setattr(renditions, "_encode", no_encoding)
+    monkeypatch.setattr(renditions, "_encoded", no_encoding)
     monkeypatch.setattr(renditions, "make_renditions", no_encoding)
     body = factories.BODY + "\n![](image:skin-diagram)\n"
     article = factories.published_article(slug="with-picture", body=body, image=image)
@@ -344,11 +344,14 @@ def test_a_social_card_picture_cannot_be_deleted(client, editor):
         image.delete()
 
 
-def test_an_unused_picture_is_deleted_with_its_files(client, editor):
+def test_an_unused_picture_is_deleted_with_its_files(
+    client, editor, django_capture_on_commit_callbacks
+):
     image = factories.library_image()
     names = [r.file.name for r in image.renditions.all()] + [image.file.name]
     client.force_login(editor)
-    response = client.post(f"/admin/images/image/{image.pk}/delete/", {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/images/image/{image.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Image.objects.exists()
     assert not any(default_storage.exists(name) for name in names)

@@ -12,6 +12,7 @@ from articles.models import Article, Revision
 from articles.rendering import MarkdownRefused, render_markdown, sanitize_html
 from images.models import Image
 from tests import factories
+from tests.test_image_library import stored_files
 from tests.test_import import ARTICLE, snapshot, write
 
 pytestmark = pytest.mark.django_db
@@ -297,3 +298,27 @@ def test_import_keeps_an_editors_changes_to_a_pictures_details(content):
     assert "refused" in out and "edited in the admin" in out and "--force" in out
     image.refresh_from_db()
     assert (image.alt_text, image.caption) == ("An editor's better description.", "The skin.")
+
+
+@pytest.mark.parametrize(
+    "field, value, line, says",
+    [
+        ("slug", "s" * 100, 1, "'slug': Ensure this value has at most 80 characters"),
+        ("title", "t" * 300, 2, "'title': Ensure this value has at most 200 characters"),
+    ],
+)
+def test_an_image_file_the_library_would_refuse_stops_the_import_at_its_line(
+    content,
+    field,
+    value,
+    line,
+    says,
+):
+    text = IMAGE_YAML.format(slug="skin", file="skin.png")
+    text = text.replace("slug: skin", f"slug: {value}") if field == "slug" else text
+    text = text.replace("title: Skin layers", f"title: {value}") if field == "title" else text
+    write(content, "images/skin.yaml", text)
+    before, files = snapshot(), stored_files()
+    with pytest.raises(CommandError, match=rf"images/skin.yaml:{line}: {says}"):
+        run_import(content)
+    assert snapshot() == before and stored_files() == files
