@@ -505,6 +505,11 @@ class ArticleAdmin(admin.ModelAdmin):
         try:
             version = int(request.POST.get("version", ""))
             revision = workflow.restore(article, old, user=request.user, expected_version=version)
+        except MarkdownRefused as refused:  # e.g. a picture it shows was deleted since
+            messages.error(
+                request, f"Restore: not done. The old text can't be used: {refused.message}"
+            )
+            return redirect("admin:articles_article_history", pk)
         except ValueError:
             messages.error(request, "Restore: not done. Reload the history and try again.")
             return redirect("admin:articles_article_history", pk)

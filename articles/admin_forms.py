@@ -9,12 +9,13 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from images.models import lock_pictures
 from mesoguide.characters import validate_storable
 
 from . import workflow
 from .admin_widgets import ArticleTextBox
 from .models import Article, Revision
-from .rendering import MAX_MARKDOWN_CHARS, validate_markdown
+from .rendering import MAX_MARKDOWN_CHARS, image_slugs_in, validate_markdown
 from .wording import event_words, person_words
 from .workflow import PLACEMENT_FIELDS
 
@@ -166,6 +167,14 @@ class ArticleEditForm(forms.ModelForm):
             # Readers and search engines know the URL; changing it would break their links.
             self.fields["slug"].disabled = True
             self.fields["slug"].help_text = "Fixed once published, so links keep working."
+
+    def full_clean(self):
+        # The pictures the text names stay in the library until this save commits
+        # (a colleague's delete waits), so the check that they exist holds.
+        body = self.data.get("body") if self.is_bound else None
+        if isinstance(body, str):
+            lock_pictures(image_slugs_in(body))
+        super().full_clean()
 
     def clean(self):
         cleaned = super().clean()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils import timezone
 from mesoguide.characters import validate_storable
 from mesoguide.formats import shown_time
 
-from .rendering import render_markdown, validate_markdown
+from .rendering import MarkdownRefused, render_markdown, validate_markdown
 
 STORABLE = [validate_storable]
 
@@ -408,11 +408,20 @@ class Revision(models.Model):
             if not self.number:
                 last = Revision.objects.filter(article=self.article).order_by("-number").first()
                 self.number = last.number + 1 if last else 1
-            super().save(*args, **kwargs)
             if rendered.image_slugs:
-                from images.models import Image
+                from images.models import Image, lock_pictures
 
-                self.images.set(Image.objects.filter(slug__in=rendered.image_slugs))
+                with transaction.atomic():
+                    missing = lock_pictures(rendered.image_slugs)
+                    if missing:
+                        raise MarkdownRefused(
+                            f"The picture “{sorted(missing)[0]}” was deleted from the library "
+                            "while this text was being saved: take it out or upload it again."
+                        )
+                    super().save(*args, **kwargs)
+                    self.images.set(Image.objects.filter(slug__in=rendered.image_slugs))
+                return
+            super().save(*args, **kwargs)
             return
         super().save(*args, **kwargs)
 

@@ -176,6 +176,9 @@ class Image(models.Model):
         from .renditions import delete_files
 
         with transaction.atomic():
+            # Locked first, as a save showing the picture locks it (lock_pictures), so
+            # the two wait for each other and the check below sees that save.
+            list(Image.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
             uses = [f"“{a.title}” ({', '.join(how)})" for a, how in self.uses()]
             uses += [f"the bio of {person.name}" for person in self.people_using()]
             if uses:
@@ -217,3 +220,14 @@ class Rendition(models.Model):
     @property
     def url(self):
         return reverse("image_file", args=[self.file.name])
+
+
+def lock_pictures(slugs):
+    """Lock the library images named by `slugs` until the transaction ends, so none
+    is deleted under a text that shows it; returns the slugs no longer in the library
+    (a set, empty when all are there). Call inside a transaction."""
+    slugs = set(slugs)
+    if not slugs:
+        return set()
+    found = Image.objects.select_for_update().filter(slug__in=slugs).values_list("slug", flat=True)
+    return slugs - set(found)
