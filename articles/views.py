@@ -32,6 +32,7 @@ from .article_page import (
     preview_context,
     published_article,
     reader_context,
+    reader_page,
     site_part,
 )
 from .models import Article, Kind, Person, Topic
@@ -157,7 +158,7 @@ def article_detail(request, slug):
         visit = record_view(request, article_id)  # first, so the count includes this visit
         stored_views = (stored_views or 0) + visit.moved_to_database
         context = reader_context(request, slug, article_id, revision_id, stored_views)
-        response = render(request, "articles/article.html", context)
+        response = HttpResponse(reader_page(request, context))
         count_cache_hits(response, article_id)  # a page-cache hit still counts the visit
         # The page shows the count: kept (by the page cache, and so a CDN) no longer
         # than the count may lag behind.
