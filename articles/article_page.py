@@ -25,8 +25,10 @@ from datetime import UTC, datetime
 from functools import cache, lru_cache
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import OuterRef, Subquery
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -147,15 +149,16 @@ def reader_context(request, slug, article_id, revision_id, stored):
 
 # A reader's page is the same bytes around its view count until a part changes:
 # each process renders articles/article.html once per set of parts, with this
-# stand-in where the count goes, and fills in only the count on later rebuilds
-# (rendering the whole template cost 0.25 ms of the 0.7 ms a rebuild took).
+# stand-in where the count goes, keeps it encoded, and on later rebuilds fills
+# in only the count. In-process, of a 0.7 ms rebuild, rendering the template
+# cost 0.25 ms and encoding the page (50 KB, not all ASCII) 0.07 ms.
 _COUNT_SLOT = f"\x00view-count-{secrets.token_hex(8)}\x00"
-_frames = {}  # canonical URL -> (parts, HTML before the count, HTML after it)
+_frames = {}  # canonical URL -> (parts, UTF-8 before the count, UTF-8 after it)
 _FRAMES_LIMIT = 200  # pages; a few MB of HTML
 
 
 def reader_page(request, context):
-    """The HTML of articles/article.html for a reader_context(): the same as
+    """The UTF-8 bytes of articles/article.html for a reader_context(): the same as
     rendering it, with the page around the count rendered only when its parts or
     canonical URL differ from this process's last rebuild of that page."""
     url = site_origin(request) + request.path
@@ -167,9 +170,18 @@ def reader_page(request, context):
         before, after = html.split(_COUNT_SLOT)
         if len(_frames) >= _FRAMES_LIMIT:
             _frames.clear()
-        frame = _frames[url] = (context["parts"], before, after)
-    count = render_to_string("articles/_view_count.html", {"views": context["views"]})
-    return frame[1] + count + frame[2]
+        frame = _frames[url] = (context["parts"], before.encode(), after.encode())
+    return b"".join((frame[1], _view_count_html(context["views"]), frame[2]))
+
+
+@receiver(setting_changed)
+def _forget_frames(**kwargs):  # the page around the count also shows settings (the site's name)
+    _frames.clear()
+
+
+@lru_cache(maxsize=1024)  # a count shown stays the same for many visits
+def _view_count_html(views):
+    return render_to_string("articles/_view_count.html", {"views": views}).encode()
 
 
 def site_part(request):
