@@ -18,14 +18,17 @@ PAGE_CACHE_LOCAL_SECONDS ago (a total read then can fall behind, never overstate
 Previews build every part directly, never from or into the cache.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import OuterRef, Subquery
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -142,6 +145,43 @@ def reader_context(request, slug, article_id, revision_id, stored):
         "preview": False,
         "views": shown_view_count(views),
     }
+
+
+# A reader's page is the same bytes around its view count until a part changes:
+# each process renders articles/article.html once per set of parts, with this
+# stand-in where the count goes, keeps it encoded, and on later rebuilds fills
+# in only the count. In-process, of a 0.7 ms rebuild, rendering the template
+# cost 0.25 ms and encoding the page (50 KB, not all ASCII) 0.07 ms.
+_COUNT_SLOT = f"\x00view-count-{secrets.token_hex(8)}\x00"
+_frames = {}  # canonical URL -> (parts, UTF-8 before the count, UTF-8 after it)
+_FRAMES_LIMIT = 200  # pages; a few MB of HTML
+
+
+def reader_page(request, context):
+    """The UTF-8 bytes of articles/article.html for a reader_context(): the same as
+    rendering it, with the page around the count rendered only when its parts or
+    canonical URL differ from this process's last rebuild of that page."""
+    url = site_origin(request) + request.path
+    frame = _frames.get(url)
+    if frame is None or frame[0] != context["parts"]:  # same objects: compared by identity
+        html = render_to_string(
+            "articles/article.html", {**context, "view_count": _COUNT_SLOT}, request
+        )
+        before, after = html.split(_COUNT_SLOT)
+        if len(_frames) >= _FRAMES_LIMIT:
+            _frames.clear()
+        frame = _frames[url] = (context["parts"], before.encode(), after.encode())
+    return b"".join((frame[1], _view_count_html(context["views"]), frame[2]))
+
+
+@receiver(setting_changed)
+def _forget_frames(**kwargs):  # the page around the count also shows settings (the site's name)
+    _frames.clear()
+
+
+@lru_cache(maxsize=1024)  # a count shown stays the same for many visits
+def _view_count_html(views):
+    return render_to_string("articles/_view_count.html", {"views": views}).encode()
 
 
 def site_part(request):

@@ -10,12 +10,14 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from articles import footer, workflow
-from articles.article_page import published_article, reader_context
+from articles.article_page import published_article, reader_context, reader_page
 from articles.models import Article
+from discovery.models import EditorsPick
 from discussion.models import Comment, CommentStatus
 from pagecache import store as pagecache
 from readership.models import ArticleViewCount
@@ -195,3 +197,35 @@ def test_a_reader_still_gets_the_page_when_the_shared_cache_is_down(guide, monke
         monkeypatch.setattr(cache, name, unavailable)
     reader = Client(HTTP_USER_AGENT=BROWSER, raise_request_exception=False)
     assert "What mesotherapy is" in page(reader, guide)
+
+
+def test_a_rebuilt_page_is_the_whole_template_with_its_count(rf, guide):
+    # The page around the count is rendered once per set of parts (reader_page):
+    # the bytes must be those of rendering the whole template, every time.
+    ArticleViewCount.objects.create(article=guide, count=4335)
+    request = rf.get(guide.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    request.user = AnonymousUser()
+    context = reader_context(request, guide.slug, *published_article(guide.slug))
+    count = render_to_string("articles/_view_count.html", {"views": context["views"]})
+    whole = render_to_string("articles/article.html", {**context, "view_count": count}, request)
+    assert '<p class="article-stats">4,335 views · <a href=' in whole
+    for _ in range(2):  # rendered, then around the count kept by this process
+        assert reader_page(request, context).decode() == whole
+
+
+def test_the_rebuilt_home_page_shows_each_publication_and_unpublication_at_once(client):
+    # The home page keeps each topic's list and the editors' picks apart
+    # (views._home_guide): each must follow the changes that touch it.
+    first, second = factories.topic(title="First steps"), factories.topic(title="Second steps")
+    kept = factories.published_article(slug="kept", title="Kept in the first", topic=first)
+    client.get("/")  # every list kept
+    newcomer = factories.published_article(slug="new", title="Newly in the second", topic=second)
+    home = client.get("/").content.decode()
+    assert "Newly in the second" in home and "Kept in the first" in home
+    assert home.index("First steps") < home.index("Second steps")  # in the topics' order
+    workflow.unpublish(newcomer, user=None)
+    home = client.get("/").content.decode()
+    assert "Newly in the second" not in home and "Second steps" not in home  # an empty topic goes
+    EditorsPick.objects.create(article=kept, order=1)
+    picks = client.get("/").content.decode().split('id="guide"')[0]
+    assert "Editors’ picks" in picks and "Kept in the first" in picks
