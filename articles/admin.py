@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from discovery.admin import RelatedArticleInline
 from mesoguide.stale_forms import RefuseStaleChanges
 
-from . import workflow
+from . import autosave, workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
 from .article_page import preview_context
 from .models import Article, Kind, Person, ReviewEvent, Revision, RevisionState, Status, Topic
@@ -232,12 +232,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- saving: structure on the article, text as a new revision ------------------
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        kept = autosave.kept_for(request.user, obj) if autosave.restoring(request) else None
+        return autosave.with_restored_text(form, kept) if kept is not None else form
+
     def save_model(self, request, obj, form, change):
         text = {k: form.cleaned_data[k] for k in ("title", "summary", "body")}
         if not change:
             obj.save()
             workflow.save_draft(obj, user=request.user, **text)
+            autosave.clear(request.user, None)
             return
+        autosave.clear(request.user, obj)  # rolled back with the save if that fails
         # Only what the form changed is written, under the row lock form.clean()
         # took, and only over the version the editor saw (or confirmed replacing).
         article = workflow.change_placement(
@@ -320,6 +327,18 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_workflow",
             ),
             path("<int:pk>/diff/", wrap(self.diff_view), name="articles_article_diff"),
+            path("add/autosave/", wrap(self.autosave_view), name="articles_article_autosave_new"),
+            path("<int:pk>/autosave/", wrap(self.autosave_view), name="articles_article_autosave"),
+            path(
+                "add/autosave/discard/",
+                wrap(self.discard_autosave_view),
+                name="articles_article_autosave_discard_new",
+            ),
+            path(
+                "<int:pk>/autosave/discard/",
+                wrap(self.discard_autosave_view),
+                name="articles_article_autosave_discard",
+            ),
             path(
                 "<int:pk>/restore/<int:number>/",
                 wrap(self.restore_view),
@@ -335,6 +354,16 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
+
+    def autosave_view(self, request, pk=None):
+        return autosave.save_view(self, request, pk)
+
+    def discard_autosave_view(self, request, pk=None):
+        return autosave.discard_view(self, request, pk)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra = autosave.offer(request, None, None)
+        return super().add_view(request, form_url, {**extra, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not str(object_id).isdigit():
@@ -359,6 +388,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "workflow_form": WorkflowActionForm(),
                 "typed": request.session.pop(f"workflow-typed-{article.pk}", {}),
                 "recent_events": article.events.select_related("actor", "revision")[:5],
+                **autosave.offer(request, article, article.latest_revision),
             }
         return super().change_view(request, object_id, form_url, {**extra, **extra_context})
 

@@ -443,6 +443,9 @@ class ReviewEvent(models.Model):
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30, blank=True)
     note = models.TextField(blank=True, validators=STORABLE)
+    # The passage of the revision a review note is about, as the reviewer
+    # selected or pasted it (articles/review_notes.py checks it is there).
+    quote = models.TextField(blank=True, validators=STORABLE)
     created_at = models.DateTimeField(default=timezone.now)
     # The article's version this action produced: what changed since a form was opened.
     article_version = models.PositiveIntegerField(null=True, blank=True)
@@ -458,5 +461,6 @@ class ReviewEvent(models.Model):
         return self.action.replace("_", " ")
 
 
-# The search index lives in its own module; imported here so Django knows its model.
+# Models kept in their own modules; imported here so Django knows them.
+from .autosave import AutosavedText  # noqa: E402, F401
 from .search_index import SearchEntry  # noqa: E402, F401
