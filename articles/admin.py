@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from discovery.admin import RelatedArticleInline
 from mesoguide.stale_forms import RefuseStaleChanges
 
-from . import autosave, workflow
+from . import autosave, compare_screen, workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
 from .article_page import preview_context
 from .models import Article, Kind, Person, ReviewEvent, Revision, RevisionState, Status, Topic
@@ -60,7 +60,7 @@ def kept_text(data, article):
         "title": data.get("title", ""),
         "summary": data.get("summary", ""),
         "body": body,
-        "diff": revision_diff_table(latest or "", body, "Saved now", "Yours (not saved)", wrap=56),
+        "diff": revision_diff_table(latest or "", body, "Saved now", "Yours (not saved)"),
     }
 
 
@@ -389,6 +389,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "typed": request.session.pop(f"workflow-typed-{article.pk}", {}),
                 "recent_events": article.events.select_related("actor", "revision")[:5],
                 **autosave.offer(request, article, article.latest_revision),
+                "compare_links": compare_screen.shortcuts(article),
             }
         return super().change_view(request, object_id, form_url, {**extra, **extra_context})
 
@@ -463,34 +464,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/history.html", context)
 
     def diff_view(self, request, pk):
-        article = self._article_or_404(request, pk)
-        revisions = {r.number: r for r in article.revisions.all()}
-        try:
-            old, new = revisions[int(request.GET["from"])], revisions[int(request.GET["to"])]
-        except (KeyError, ValueError):
-            messages.error(request, "Choose two revisions of this article to compare.")
-            return redirect("admin:articles_article_history", pk)
-        parts = [
-            ("Title", old.title, new.title),
-            ("Summary", old.summary, new.summary),
-            ("Text", old.body, new.body),
-        ]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Revision {old.number} compared with revision {new.number}",
-            "article": article,
-            "original": article,
-            "diffs": [
-                (
-                    name,
-                    revision_diff_table(a, b, f"Revision {old.number}", f"Revision {new.number}"),
-                )
-                for name, a, b in parts
-                if a != b
-            ],
-        }
-        return TemplateResponse(request, "admin/articles/article/diff.html", context)
+        return compare_screen.view(self, request, self._article_or_404(request, pk))
 
     def restore_view(self, request, pk, number):
         if request.method != "POST":

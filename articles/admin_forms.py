@@ -1,27 +1,30 @@
 """Forms of the editors' screens: the article editor (text saved as a new
 revision, stale saves refused) and the workflow action form."""
 
-import difflib
 from dataclasses import dataclass
 
 from django import forms
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from mesoguide.characters import validate_storable
 
+from .diffs import text_diff
 from .models import Article, Revision
 from .rendering import MAX_MARKDOWN_CHARS, validate_markdown
 from .workflow import PLACEMENT_FIELDS
 
 
-def revision_diff_table(old_text, new_text, old_label, new_label, wrap=70):
-    """A side-by-side diff of two texts as an HTML table (difflib escapes the text)."""
-    table = difflib.HtmlDiff(wrapcolumn=wrap).make_table(
-        old_text.splitlines(), new_text.splitlines(), old_label, new_label, context=True, numlines=2
+def revision_diff_table(old_text, new_text, old_label, new_label):
+    """Two texts compared word by word (articles/diffs.py): the new text, with what only
+    the old one has struck through and what only the new one has underlined."""
+    comparison = text_diff(old_text, new_text)
+    return format_html(
+        '<div class="revision-diff"><p class="diff-key">Struck through: only in “{}”. '
+        'Underlined: only in “{}”.</p><div class="diff-text diff-source">{}</div></div>',
+        old_label,
+        new_label,
+        comparison.html,
     )
-    # difflib escapes the texts it puts in the table, so the table itself is safe markup.
-    return format_html('<div class="revision-diff">{}</div>', mark_safe(table))  # noqa: S308
 
 
 # What the conflict screen compares, in the order an editor reads the form.
@@ -57,9 +60,7 @@ class Conflict:
                 continue
             label = form.fields[name].label or name.replace("_", " ").capitalize()
             if name == "body":  # too long for a cell: a side-by-side diff instead
-                table = revision_diff_table(
-                    theirs, str(yours), "Saved now", "Yours (not saved)", wrap=56
-                )
+                table = revision_diff_table(theirs, str(yours), "Saved now", "Yours (not saved)")
                 text_diffs.append((label, table))
             else:
                 rows.append((label, _shown(yours), _shown(theirs)))
