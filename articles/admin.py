@@ -14,18 +14,24 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
 from discovery.admin import RelatedArticleInline
+from mesoguide.formats import shown_date, shown_time
 from mesoguide.stale_forms import RefuseStaleChanges
 
-from . import autosave, compare_screen, workflow
+from . import autosave, compare_screen, wording, workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
+from .admin_search import search_articles
 from .article_page import preview_context
 from .models import Article, Kind, Person, ReviewEvent, Revision, RevisionState, Status, Topic
+from .my_work import WaitingOnMeFilter
 from .rendering import MarkdownRefused, Rendered, render_markdown
 from .review_cycle import DUE_SOON_DAYS
 
 admin.site.site_header = "MesoGuide editorial desk"
 admin.site.site_title = "MesoGuide admin"
 admin.site.index_title = "Editorial desk"
+# Django's side menu takes 300 px of every screen and repeats the home page's
+# list: without it the article list fits a 1280 px screen whole.
+admin.site.enable_nav_sidebar = False
 
 # What the editor is told after each review step.
 REVIEW_DONE = {
@@ -34,22 +40,12 @@ REVIEW_DONE = {
     "approve": "Revision {number} is approved and can be published by an editor.",
 }
 
-ACTION_LABELS = {
-    "submit": "Submit for review",
-    "request_changes": "Request changes",
-    "approve": "Approve",
-    "medical_review": "Attest medical review",
-    "publish": "Publish",
-    "cancel_schedule": "Cancel the schedule",
-    "unpublish": "Unpublish",
-    "archive": "Archive",
-}
+ACTION_LABELS = workflow.ACTION_LABELS
 
 
 def scheduled_label(moment):
-    """ "Scheduled for 1 Dec 2026 09:00 (UTC)": the time as the site's editors read it."""
-    local = timezone.localtime(moment)
-    return f"Scheduled for {local:%-d %b %Y %H:%M} ({local.tzname()})"
+    """ "Scheduled for 1 Dec 2026, 09:00 UTC": the time as the site's editors read it."""
+    return f"Scheduled for {shown_time(moment)}"
 
 
 def kept_text(data, article):
@@ -133,6 +129,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleEditForm
+    empty_value_display = "—"
     inlines = [RelatedArticleInline]
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
@@ -141,10 +138,17 @@ class ArticleAdmin(admin.ModelAdmin):
         "state_column",
         "live_column",
         "scheduled_column",
-        "last_reviewed_at",
+        "last_reviewed_column",
         "review_due_column",
     ]
-    list_filter = [WorkflowStateFilter, ReviewDueFilter, "kind", "topic", "author"]
+    list_filter = [
+        WaitingOnMeFilter,
+        WorkflowStateFilter,
+        ReviewDueFilter,
+        "kind",
+        "topic",
+        "author",
+    ]
     list_select_related = [
         "latest_revision",
         "live_revision",
@@ -152,7 +156,11 @@ class ArticleAdmin(admin.ModelAdmin):
         "topic",
         "author",
     ]
-    search_fields = ["slug", "latest_revision__title"]
+    # Address, and title, summary and text of the live version and latest draft (admin_search.py).
+    search_fields = ["slug"]
+    search_help_text = (
+        "Finds words in the title, summary and text of the live version and the latest draft."
+    )
     fieldsets = [
         (None, {"fields": ["title", "summary", "body", "based_on"]}),
         ("Place in the guide", {"fields": ["kind", "slug", "topic", "author", "order"]}),
@@ -195,11 +203,15 @@ class ArticleAdmin(admin.ModelAdmin):
             return f"Live r{live.number} · draft r{article.latest_revision.number}"
         return f"Live r{live.number}"
 
+    @admin.display(description="Last reviewed", ordering="last_reviewed_at")
+    def last_reviewed_column(self, article):
+        return shown_date(article.last_reviewed_at)
+
     @admin.display(description="Review due", ordering="review_due_at")
     def review_due_column(self, article):
         if article.review_due_at is None:
             return "—"
-        label = article.review_due_at.strftime("%-d %b %Y")
+        label = shown_date(article.review_due_at)
         if article.review_due_at < timezone.now():
             return format_html('<strong class="overdue">Overdue since {}</strong>', label)
         return label
@@ -217,6 +229,15 @@ class ArticleAdmin(admin.ModelAdmin):
             revision.summary,
             article.get_absolute_url(),
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_articles(queryset, search_term), False
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A new article's address follows its title as it is typed (Django's
+        # prepopulate script); the form fills it on the server too (ArticleEditForm.clean).
+        # Through this method, not the attribute: the title is a form field, not a model one.
+        return {"slug": ("title",)} if obj is None else {}
 
     def get_readonly_fields(self, request, obj=None):
         # What readers see beside the text of a live article changes only by
@@ -381,10 +402,12 @@ class ArticleAdmin(admin.ModelAdmin):
                 # editor's own text kept beside it, nothing saved.
                 extra_context["kept_text"] = kept_text(request.POST, article)
                 request.method, request.POST = "GET", request.POST.__class__()
-            actions = workflow.available_actions(article, request.user)
+            choices = workflow.action_choices(article, request.user)
             extra = {
                 "workflow_article": article,
-                "workflow_actions": [(name, ACTION_LABELS[name]) for name in actions],
+                # Open actions as forms; the others shown disabled, with the reason.
+                "workflow_actions": [(n, label) for n, label, reason in choices if reason is None],
+                "closed_actions": [(n, label, reason) for n, label, reason in choices if reason],
                 "workflow_form": WorkflowActionForm(),
                 "typed": request.session.pop(f"workflow-typed-{article.pk}", {}),
                 "recent_events": article.events.select_related("actor", "revision")[:5],
@@ -528,6 +551,17 @@ class ArticleAdmin(admin.ModelAdmin):
         return response
 
 
+class EventKindFilter(admin.SimpleListFilter):
+    title = "what was done"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(wording.EVENT_WORDS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(admin.ModelAdmin):
     """The audit log: read-only for everyone."""
@@ -536,15 +570,31 @@ class ReviewEventAdmin(admin.ModelAdmin):
         "created_at",
         "article",
         "revision_number",
-        "action",
-        "actor",
-        "from_state",
-        "to_state",
+        "what",
+        "who",
+        "from_words",
+        "to_words",
         "note",
     ]
-    list_filter = ["action"]
+    list_filter = [EventKindFilter]
     search_fields = ["note", "article__slug"]
     list_select_related = ["article__latest_revision", "revision", "actor"]
+
+    @admin.display(description="What", ordering="action")
+    def what(self, event):
+        return wording.event_words(event.action)
+
+    @admin.display(description="Who")
+    def who(self, event):
+        return wording.person_words(event.actor)
+
+    @admin.display(description="From")
+    def from_words(self, event):
+        return wording.state_words(event.from_state)
+
+    @admin.display(description="To")
+    def to_words(self, event):
+        return wording.state_words(event.to_state)
 
     @admin.display(description="Revision")
     def revision_number(self, event):

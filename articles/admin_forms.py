@@ -5,12 +5,15 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from mesoguide.characters import validate_storable
 
+from .admin_widgets import MarkdownWithCount
 from .diffs import text_diff
 from .models import Article, Revision
 from .rendering import MAX_MARKDOWN_CHARS, validate_markdown
+from .wording import event_words, person_words
 from .workflow import PLACEMENT_FIELDS
 
 
@@ -76,7 +79,7 @@ class Conflict:
         labels = [label for label, *_ in self.rows] + [label for label, _ in self.text_diffs]
         fields = ", ".join(label.lower() for label in labels) or "no field"
         done = "; ".join(
-            f"{e.action.replace('_', ' ')} by {e.actor or 'import'}" for e in self.events
+            f"{event_words(e.action).lower()} by {person_words(e.actor)}" for e in self.events
         )
         return (
             f"Saved over changes made since version {self.opened_version} "
@@ -114,7 +117,7 @@ class ArticleEditForm(forms.ModelForm):
     )
     body = forms.CharField(
         max_length=MAX_MARKDOWN_CHARS,
-        widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "class": "markdown-editor"}),
+        widget=MarkdownWithCount(attrs={"rows": 30, "cols": 100, "class": "markdown-editor"}),
         help_text="Markdown. Cite every claim with a footnote: text[^key], and under '## Sources' "
         "[^key]: Authors. *Title.* Journal, year. <https://doi.org/...> "
         f"At most {MAX_MARKDOWN_CHARS:,} characters.",
@@ -134,6 +137,14 @@ class ArticleEditForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["kind", "slug", "topic", "author", "order", "review_interval_months"]
+        labels = {
+            "slug": "Web address (slug)",
+            "review_interval_months": "Review every (months)",
+        }
+        help_texts = {
+            "slug": "The web address: /guide/this-part/. Filled from the title; change it "
+            "before the first publication if you like.",
+        }
 
     conflict = None  # set when a save is refused
     replacing = None  # set when the editor confirmed replacing a colleague's changes
@@ -147,6 +158,8 @@ class ArticleEditForm(forms.ModelForm):
             )
         if self.instance.pk and not self.is_bound:
             self.initial["opened_version"] = self.instance.version
+        if "slug" in self.fields and not self.instance.pk:
+            self.fields["slug"].required = False  # made from the title if left empty
         if self.instance.first_published_at is not None and "slug" in self.fields:
             # Readers and search engines know the URL; changing it would break their links.
             self.fields["slug"].disabled = True
@@ -155,6 +168,7 @@ class ArticleEditForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk:
+            self._fill_slug(cleaned)
             return cleaned
         # Locked until the admin's transaction ends, so no save can slip in
         # between this check and ours.
@@ -196,6 +210,24 @@ class ArticleEditForm(forms.ModelForm):
             "Someone changed this article after you opened it. Nothing of yours was saved.",
             code="edit_conflict",
         )
+
+    def _fill_slug(self, cleaned):
+        """A new article left without an address gets one made from its title."""
+        if "slug" not in self.fields or cleaned.get("slug") or self.has_error("slug"):
+            return
+        title = cleaned.get("title", "")
+        base = slugify(title)[: Article._meta.get_field("slug").max_length - 4].strip("-")
+        if not base:
+            if title:
+                self.add_error(
+                    "slug",
+                    "The title has no letters or digits to make a web address from: type one here.",
+                )
+            return
+        slug, n = base, 2
+        while Article.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        cleaned["slug"] = slug
 
     @property
     def expected_version(self):

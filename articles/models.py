@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mesoguide.characters import validate_storable
+from mesoguide.formats import shown_time
 
 from .rendering import render_markdown, validate_markdown
 
@@ -287,8 +288,7 @@ class Article(models.Model):
         """For editors: the publication status, and where a pending draft stands in review."""
         moment = self.scheduled_for
         if moment is not None:
-            when = timezone.localtime(moment)
-            scheduled = f"scheduled for {when:%-d %b %Y %H:%M} ({when.tzname()})"
+            scheduled = f"scheduled for {shown_time(moment)}"
             if self.scheduled_revision_id and self.status == Status.PUBLISHED:
                 return f"Published · revision {self.scheduled_revision.number} {scheduled}"
             return f"S{scheduled[1:]}"
@@ -458,7 +458,9 @@ class ReviewEvent(models.Model):
 
     @property
     def action_label(self):
-        return self.action.replace("_", " ")
+        from .wording import event_words
+
+        return event_words(self.action)
 
 
 # Models kept in their own modules; imported here so Django knows them.

@@ -160,11 +160,11 @@ PAGE_IDS = frozenset(
         "main", "content-main", "guide", "comments", "comments-title", "comment-form",
         "comment-form-title", "picks-title", "related-title", "share-title", "search-q",
         "site-search-q", "publish-at", "unpublish-at", "change-summary", "conflict-heading",
-        "workflow-heading",
+        "workflow-heading", "my-work-heading", "for-you-heading",
     }
 )  # fmt: skip
 PAGE_ID_PREFIXES = (
-    "comment-", "newsletter-", "note-", "partner-", "restore-", "topic-", "kept-", "id_"
+    "comment-", "newsletter-", "note-", "partner-", "restore-", "topic-", "kept-", "id_", "why-"
 )  # fmt: skip
 HEADING_ID_CHARS = 80
 

@@ -20,8 +20,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mesoguide.formats import shown_time
+
 from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, public_name
 from .scheduling import schedules_changed
+from .signals import send_after_commit
 
 WRITER, MEDICAL_REVIEWER, EDITOR = "Writer", "Medical reviewer", "Editor"
 
@@ -74,7 +77,9 @@ REVIEW_ACTIONS = (SUBMIT, REQUEST_CHANGES, APPROVE)
 
 
 def _record(article, revision, actor, action, from_state, to_state, note=""):
-    return ReviewEvent.objects.create(
+    """Record the audit event and, once the transaction commits, tell the
+    receivers of signals.workflow_action_done (notifications ...)."""
+    event = ReviewEvent.objects.create(
         article=article,
         revision=revision,
         actor=actor,
@@ -84,6 +89,8 @@ def _record(article, revision, actor, action, from_state, to_state, note=""):
         note=note,
         article_version=article.version,
     )
+    send_after_commit(event)
+    return event
 
 
 # Who may do what, in the words of docs/editors.md (refusals never show codenames).
@@ -134,6 +141,20 @@ def _text_writers(revision):
     return writers
 
 
+def writers_of(revision):
+    """The user ids of whoever wrote any part of this revision's text since it
+    was last reviewed, and of the account behind its byline: the people told
+    when it is sent back or goes live."""
+    if revision is None:
+        return set()
+    ids = _text_writers(revision)
+    author = revision.article.author
+    if author is not None and author.user_id is not None:
+        ids.add(author.user_id)
+    ids.discard(None)
+    return ids
+
+
 class ChangedSinceOpened(WorkflowError):
     """The article changed after the person acting opened it: acting now could
     undo or skip over a colleague's change they have not seen."""
@@ -149,13 +170,15 @@ class ChangedSinceOpened(WorkflowError):
 
 
 def _what_happened(event):
-    """An audit event as a colleague would say it: "publish by Ann Lee"."""
+    """An audit event as a colleague would say it: "published by Ann Lee"."""
+    from .wording import event_words, person_words
+
     if event.action == "go_live":
         return "a scheduled revision went live"
-    what = event.action.replace("_", " ")
+    what = event_words(event.action).lower()
     if event.actor is None:
         return f"{what} from the content files"
-    return f"{what} by {public_name(event.actor) or event.actor}"
+    return f"{what} by {person_words(event.actor)}"
 
 
 def _lock(article, expected_version=None):
@@ -246,7 +269,7 @@ def save_draft(
 
 
 def _shown_time(moment):
-    return "none" if moment is None else timezone.localtime(moment).strftime("%-d %b %Y %H:%M")
+    return shown_time(moment)
 
 
 def _shown(value):
@@ -332,21 +355,10 @@ def transition(article, action, *, user, note="", expected_version=None):
     """Move the latest revision through review (submit, request changes, approve)."""
     _require(user, action.permission)
     article = _lock(article, expected_version)
+    refuse_unless_allowed(action.name, article, user)
     revision = article.latest_revision
-    if revision is None or revision.state not in action.from_states:
-        state = RevisionState(revision.state).label if revision else "no text"
-        raise WorkflowError(f"Cannot {action.label.lower()}: the latest revision is {state}.")
     if action.needs_note and not note.strip():
         raise WorkflowError(f"{action.label} needs a note for the writer.")
-    if action is APPROVE and _is_author(user, revision):
-        raise PermissionDenied(
-            "You cannot approve text you wrote or that appears under your byline: another reviewer must."
-        )
-    if action is APPROVE and not public_name(user):
-        raise PermissionDenied(
-            "Readers are told who reviewed an article: add your full name to your "
-            "account (or link it to a byline profile) before approving."
-        )
     previous = revision.state
     revision.state = action.to_state
     fields = ["state"]
@@ -383,21 +395,9 @@ def attest_medical_review(article, revision, *, user, note="", expected_version=
     _require(user, "articles.attest_medical_review")
     if user is None:
         raise PermissionDenied("A medical review needs a named reviewer.")
-    refusal = medical_review_refusal(user)
-    if refusal:
-        raise PermissionDenied(refusal)
     article = _lock(article, expected_version)
     revision = Revision.objects.get(pk=revision.pk)
-    if _is_author(user, revision):
-        raise PermissionDenied(
-            "You cannot medically review text you wrote or that appears under your byline."
-        )
-    if revision.state not in {
-        RevisionState.IN_REVIEW,
-        RevisionState.APPROVED,
-        RevisionState.PUBLISHED,
-    }:
-        raise WorkflowError("Only a revision submitted for review can be medically reviewed.")
+    refuse_unless_allowed("medical_review", article, user, revision=revision)
     revision.medically_reviewed_by = user
     revision.medically_reviewed_at = timezone.now()
     person = Person.objects.get(user=user)  # as it is now, not as cached on the account
@@ -487,20 +487,11 @@ def publish(
     revision = article.latest_revision
     now = timezone.now()
     visible = _visible_now(article, now)
-    # The live revision again: taken down and put back, or its scheduled first
-    # publication moved.
-    republishing = (
-        revision is not None
-        and revision.pk == article.live_revision_id
-        and not visible
-        and article.status in {Status.UNPUBLISHED, Status.ARCHIVED, Status.PUBLISHED}
-    )
-    allowed = revision is not None and (
-        revision.state == RevisionState.APPROVED or republishing or without_review_by
-    )
-    if not allowed:
-        raise WorkflowError("Only an approved revision can be published.")
-    if revision.pk == article.live_revision_id and visible:
+    if not without_review_by:
+        refuse_unless_allowed("publish", article, user, now=now)
+    elif revision is None:
+        raise WorkflowError("There is no text to publish.")
+    elif revision.pk == article.live_revision_id and visible:
         raise WorkflowError("This revision is already live.")
     at = at or now
     if until is not None and until <= at:
@@ -574,6 +565,7 @@ def cancel_schedule(article, *, user, expected_version=None, note=""):
     _require(user, "articles.publish_article")
     article = _lock(article, expected_version)
     now = timezone.now()
+    refuse_unless_allowed("cancel_schedule", article, user, now=now)
     from_state = article.state_code
     scheduled = _drop_schedule(article)
     if scheduled is not None:
@@ -664,13 +656,7 @@ def archive(article, *, user, note="", expected_version=None):
 def _take_down(article, status, action, user, note, expected_version):
     _require(user, "articles.publish_article")
     article = _lock(article, expected_version)
-    allowed_from = (
-        {Status.PUBLISHED} if status == Status.UNPUBLISHED else set(Status) - {Status.ARCHIVED}
-    )
-    if article.status not in allowed_from:
-        raise WorkflowError(
-            f"Cannot {action}: the article is {Status(article.status).label.lower()}."
-        )
+    refuse_unless_allowed(action, article, user)
     from_state = article.state_code
     scheduled = _drop_schedule(article)
     if scheduled is not None:
@@ -682,39 +668,170 @@ def _take_down(article, status, action, user, note, expected_version):
     return article
 
 
-# --- What the admin offers -------------------------------------------------------
+# --- Who may do what, here and now: one check per action ----------------------------
+
+ACTION_LABELS = {
+    "submit": "Submit for review",
+    "request_changes": "Request changes",
+    "approve": "Approve",
+    "medical_review": "Attest medical review",
+    "publish": "Publish",
+    "cancel_schedule": "Cancel the schedule",
+    "unpublish": "Unpublish",
+    "archive": "Archive",
+}
+ACTION_PERMISSIONS = {
+    "submit": SUBMIT.permission,
+    "request_changes": REQUEST_CHANGES.permission,
+    "approve": APPROVE.permission,
+    "medical_review": "articles.attest_medical_review",
+    "publish": "articles.publish_article",
+    "cancel_schedule": "articles.publish_article",
+    "unpublish": "articles.publish_article",
+    "archive": "articles.publish_article",
+}
+_REVIEW_BY_NAME = {action.name: action for action in REVIEW_ACTIONS}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action is not open: `reason` in plain words; `denied` says it is
+    the person's role or authorship (PermissionDenied), not the article's state."""
+
+    reason: str
+    denied: bool = False
+
+    def error(self):
+        return PermissionDenied(self.reason) if self.denied else WorkflowError(self.reason)
+
+
+def _state_words(revision):
+    return RevisionState(revision.state).label.lower()
+
+
+def check(name, article, user, *, revision=None, now=None):
+    """Whether `user` may take action `name` on `article` now: None, or the Refusal.
+
+    The one rule per action: the admin shows the button (enabled, or disabled
+    with the reason) from it, and the action itself refuses with it under the
+    article's lock. `user` None is the system (the import command).
+    """
+    permission = ACTION_PERMISSIONS[name]
+    if user is not None and not user.has_perm(permission):
+        return Refusal(WHO_MAY.get(permission, "Your role does not allow this."), denied=True)
+    revision = revision or article.latest_revision
+    now = now or timezone.now()
+    if name in _REVIEW_BY_NAME:
+        return _review_refusal(_REVIEW_BY_NAME[name], revision, user)
+    if name == "medical_review":
+        return _medical_review_refusal(revision, user)
+    if name == "publish":
+        return _publish_refusal(article, revision, now)
+    if name == "cancel_schedule":
+        return None if article.scheduled_for is not None else Refusal("Nothing is scheduled.")
+    if name == "unpublish" and article.status != Status.PUBLISHED:
+        return Refusal(
+            f"Only a published article can be unpublished; this one is "
+            f"{Status(article.status).label.lower()}."
+        )
+    if name == "archive" and article.status == Status.ARCHIVED:
+        return Refusal("This article is already archived.")
+    return None
+
+
+def _review_refusal(action, revision, user):
+    if revision is None:
+        return Refusal("There is no text yet: save a draft first.")
+    if revision.state not in action.from_states:
+        if action is SUBMIT:
+            reason = f"Revision {revision.number} is {_state_words(revision)}: there is no new draft to submit."
+        else:
+            reason = (
+                f"Revision {revision.number} is {_state_words(revision)}: only a revision "
+                "submitted for review can be approved or sent back."
+            )
+        return Refusal(reason)
+    if action is APPROVE and _is_author(user, revision):
+        return Refusal(
+            "You cannot approve this revision: you wrote part of it or it appears under "
+            "your byline, so another reviewer must approve it.",
+            denied=True,
+        )
+    if action is APPROVE and not public_name(user):
+        return Refusal(
+            "Readers are told who reviewed an article: add your full name to your "
+            "account (or link it to a byline profile) before approving.",
+            denied=True,
+        )
+    return None
+
+
+def _medical_review_refusal(revision, user):
+    if user is None:
+        return Refusal("A medical review needs a named reviewer.", denied=True)
+    refusal = medical_review_refusal(user)
+    if refusal:
+        return Refusal(refusal, denied=True)
+    if revision is None:
+        return Refusal("There is no text to review yet.")
+    if _is_author(user, revision):
+        return Refusal(
+            "You cannot medically review this revision: you wrote part of it or it appears "
+            "under your byline, so another medical reviewer must.",
+            denied=True,
+        )
+    if revision.state not in {
+        RevisionState.IN_REVIEW,
+        RevisionState.APPROVED,
+        RevisionState.PUBLISHED,
+    }:
+        return Refusal(
+            f"Revision {revision.number} is {_state_words(revision)}: only a revision "
+            "submitted for review can be medically reviewed."
+        )
+    if revision.medically_reviewed_at is not None:
+        who = revision.medically_reviewed_by_name or "a colleague"
+        return Refusal(f"Revision {revision.number} is already medically reviewed by {who}.")
+    return None
+
+
+def _publish_refusal(article, revision, now):
+    if revision is None:
+        return Refusal("There is no text to publish.")
+    visible = _visible_now(article, now)
+    if revision.pk == article.live_revision_id and visible:
+        return Refusal("This revision is already live.")
+    # The live revision again: taken down and put back, or its scheduled first
+    # publication moved.
+    republishing = revision.pk == article.live_revision_id and article.status in {
+        Status.UNPUBLISHED,
+        Status.ARCHIVED,
+        Status.PUBLISHED,
+    }
+    if revision.state != RevisionState.APPROVED and not republishing:
+        return Refusal(
+            f"Only an approved revision can be published; revision {revision.number} is "
+            f"{_state_words(revision)}."
+        )
+    return None
+
+
+def refuse_unless_allowed(name, article, user, **kwargs):
+    """Raise the Refusal of check() as PermissionDenied or WorkflowError."""
+    refusal = check(name, article, user, **kwargs)
+    if refusal is not None:
+        raise refusal.error()
+
+
+def action_choices(article, user):
+    """Every workflow action with whether `user` may take it now: (name, label, reason or None)."""
+    now = timezone.now()
+    return [
+        (name, label, getattr(check(name, article, user, now=now), "reason", None))
+        for name, label in ACTION_LABELS.items()
+    ]
 
 
 def available_actions(article, user):
-    """The workflow buttons this user may press on this article now, by name."""
-    revision = article.latest_revision
-    names = []
-    if revision is not None:
-        for action in REVIEW_ACTIONS:
-            if revision.state in action.from_states and user.has_perm(action.permission):
-                if action is APPROVE and _is_author(user, revision):
-                    continue
-                names.append(action.name)
-        can_attest = (
-            user.has_perm("articles.attest_medical_review")
-            and not _is_author(user, revision)
-            and revision.medically_reviewed_at is None
-            and revision.state in {RevisionState.IN_REVIEW, RevisionState.APPROVED}
-        )
-        if can_attest:
-            names.append("medical_review")
-    if user.has_perm("articles.publish_article"):
-        hidden_live_text = revision is not None and (
-            revision.pk == article.live_revision_id
-            and not _visible_now(article, timezone.now())
-            and article.status != Status.DRAFT
-        )
-        if revision is not None and (revision.state == RevisionState.APPROVED or hidden_live_text):
-            names.append("publish")
-        if article.scheduled_for is not None:
-            names.append("cancel_schedule")
-        if article.status == Status.PUBLISHED:
-            names.append("unpublish")
-        if article.status != Status.ARCHIVED:
-            names.append("archive")
-    return names
+    """The workflow actions this user may take on this article now, by name."""
+    return [name for name, _, reason in action_choices(article, user) if reason is None]

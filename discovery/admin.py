@@ -27,6 +27,15 @@ class RelatedArticleInline(admin.TabularInline):
     verbose_name = "related article chosen by the editors"
     verbose_name_plural = "related articles chosen by the editors"
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            # A table row's inputs have no <label> of their own (the column
+            # heading is not one): name each for screen readers.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", str(field.label).capitalize())
+        return field
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Each choice is named by its title, which lives on a revision: load
         # them with the articles (one query, not one per article in the guide).

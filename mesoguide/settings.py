@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "newsletter",
     "readership",
     "discovery",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# One date-time format with the zone in the admin: "1 Dec 2026, 14:32 UTC" (mesoguide/formats/).
+FORMAT_MODULE_PATH = ["mesoguide.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("forms/token/", form_token, name="form_token"),
     path("", include("discussion.urls")),
     path("", include("newsletter.urls")),
+    path("admin/for-you/", include("notifications.urls")),
     path("admin/editors-guide/", admin.site.admin_view(editors_guide), name="editors_guide"),
     path("admin/", admin.site.urls),
     # Site pages live at the top level (/about/, /privacy/ ...), so this comes last.

@@ -122,7 +122,7 @@ def test_the_admin_shows_scheduled_as_its_own_state_with_filter_and_column(live,
     listing = reverse("admin:articles_article_changelist")
     html = as_editor.get(listing, {"state": "scheduled"}).content.decode()
     local = timezone.localtime(Article.objects.get(pk=article.pk).go_live_at)
-    label = f"Scheduled for {local:%-d %b %Y %H:%M} ({local.tzname()})"
+    label = f"Scheduled for {local:%-d %b %Y, %H:%M} {local.tzname()}"
     assert html.count(label) >= 2  # state and column, for each
     assert "Brand new" in html and "New title" in html
     assert "Live r1</td>" not in html  # a scheduled first publication is not "live"

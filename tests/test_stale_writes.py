@@ -72,7 +72,7 @@ def test_a_writers_stale_save_never_undoes_an_editors_unpublish(live_article, wr
     html = response.content.decode()
     assert response.status_code == 200
     assert "Not saved: someone changed this article after you opened it" in html
-    assert "unpublish by editor" in html  # what happened, in the audit log's words
+    assert "Unpublished by Editor Tester" in html  # what happened, in plain words
     assert "Please correct the error" not in html
     article = Article.objects.get(pk=live_article.pk)
     assert article.status == Status.UNPUBLISHED
@@ -141,7 +141,7 @@ def test_replacing_needs_the_explicit_tick_and_is_in_the_audit_log(writer, other
     assert article.latest_revision.body == "My rewrite."
     event = ReviewEvent.objects.filter(article=article).first()
     assert event.action == "replace_colleague_changes" and event.actor == writer
-    assert "edit by writer2" in event.note and "body" in event.note
+    assert "saved a draft by Writer2 Tester" in event.note and "body" in event.note
 
 
 def test_reloading_shows_the_colleagues_version_with_my_text_beside_it(writer, other_writer):

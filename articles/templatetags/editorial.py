@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from articles.review_cycle import awaiting_review, due_for_review
+from articles.my_work import my_work
 
 register = template.Library()
 
@@ -11,9 +11,11 @@ def editorial_dashboard(context):
     user = context["request"].user
     if not user.has_perm("articles.view_article"):
         return {"show": False}
+    work = my_work(user)
     return {
         "show": True,
         "now": timezone.now(),
-        "due": list(due_for_review()[:20]),
-        "waiting": list(awaiting_review()[:20]),
+        "work": work,
+        "anything": any(summary.count for summary in work),
+        "request": context["request"],
     }

@@ -8,7 +8,11 @@ from articles.roles import REVIEWER_ROLES
 
 
 class Command(BaseCommand):
-    help = "List articles whose periodic review is due or overdue; --email sends the list to reviewers."
+    help = (
+        "List articles whose periodic review is due or overdue. --notify tells medical "
+        "reviewers and editors in the admin and by e-mail, once per article and due date "
+        "(safe to run from cron every hour); --email sends them the whole list in one mail."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,9 +21,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--email", action="store_true", help="E-mail the list to medical reviewers and editors."
         )
+        parser.add_argument(
+            "--notify",
+            action="store_true",
+            help="Notify medical reviewers and editors of each due article, once per due date.",
+        )
 
-    def handle(self, *args, within, email, **options):
+    def handle(self, *args, within, email, notify, **options):
         articles = list(due_for_review(within_days=within))
+        if notify:
+            from notifications.review_due import notify_due_reviews
+
+            told = notify_due_reviews(articles)
+            self.stdout.write(f"{told} new notification(s) about reviews due.")
         if not articles:
             self.stdout.write(f"No article is due for review in the next {within} days.")
             return

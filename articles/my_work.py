@@ -1,0 +1,217 @@
+"""What waits on each person ("My work" on the admin index).
+
+Each queue is one query, used twice: for the count on the dashboard and, as
+the article list's "Waiting on me" filter, for the list the count links to,
+so the two always agree. Which queues a person sees follows their role's
+permissions (articles/roles.py).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Article, ReviewEvent, RevisionState, Status
+from .review_cycle import DUE_SOON_DAYS
+
+PARAMETER = "work"
+SHOWN_PER_QUEUE = 5
+
+
+def _open(articles):
+    return articles.exclude(status=Status.ARCHIVED)
+
+
+def _written_by(user):
+    return Q(latest_revision__created_by=user) | Q(author__user=user)
+
+
+def my_drafts(articles, user, now):
+    return _open(articles).filter(
+        latest_revision__state=RevisionState.DRAFT, latest_revision__created_by=user
+    )
+
+
+def returned_to_me(articles, user, now):
+    return _open(articles).filter(
+        _written_by(user), latest_revision__state=RevisionState.CHANGES_REQUESTED
+    )
+
+
+def waiting_for_my_review(articles, user, now):
+    # Not text they wrote or that carries their byline: they could not approve it.
+    return (
+        _open(articles)
+        .filter(latest_revision__state=RevisionState.IN_REVIEW)
+        .exclude(latest_revision__created_by=user)
+        .exclude(author__user=user)
+    )
+
+
+def ready_to_publish(articles, user, now):
+    return _open(articles).filter(
+        latest_revision__state=RevisionState.APPROVED, latest_revision__go_live_at__isnull=True
+    )
+
+
+def scheduled(articles, user, now):
+    return articles.filter(
+        Q(scheduled_revision__isnull=False) | Q(status=Status.PUBLISHED, publish_at__gt=now)
+    )
+
+
+def _in_review_cycle(articles):
+    return articles.exclude(status__in=[Status.ARCHIVED, Status.DRAFT])
+
+
+def reviews_overdue(articles, user, now):
+    return _in_review_cycle(articles).filter(review_due_at__lt=now)
+
+
+def reviews_due(articles, user, now):
+    soon = now + timezone.timedelta(days=DUE_SOON_DAYS)
+    return _in_review_cycle(articles).filter(review_due_at__gte=now, review_due_at__lte=soon)
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    permission: str
+    select: object  # (articles, user, now) -> queryset of articles
+    empty: str
+
+
+QUEUES = [
+    Queue(
+        "drafts",
+        "My drafts",
+        "articles.submit_article",
+        my_drafts,
+        "No draft of yours waits to be submitted.",
+    ),
+    Queue(
+        "returned",
+        "Returned to me with a note",
+        "articles.submit_article",
+        returned_to_me,
+        "Nothing was returned to you.",
+    ),
+    Queue(
+        "to_review",
+        "Waiting for my review",
+        "articles.review_article",
+        waiting_for_my_review,
+        "Nothing is waiting for your review.",
+    ),
+    Queue(
+        "ready",
+        "Approved, ready to publish",
+        "articles.publish_article",
+        ready_to_publish,
+        "No approved revision waits to be published.",
+    ),
+    Queue("scheduled", "Scheduled", "articles.publish_article", scheduled, "Nothing is scheduled."),
+    Queue(
+        "overdue",
+        "Periodic reviews overdue",
+        "articles.review_article",
+        reviews_overdue,
+        "No periodic review is overdue.",
+    ),
+    Queue(
+        "due",
+        f"Periodic reviews due within {DUE_SOON_DAYS} days",
+        "articles.review_article",
+        reviews_due,
+        f"No periodic review is due in the next {DUE_SOON_DAYS} days.",
+    ),
+]
+BY_KEY = {queue.key: queue for queue in QUEUES}
+
+
+def queues_for(user):
+    return [queue for queue in QUEUES if user.has_perm(queue.permission)]
+
+
+@dataclass
+class WorkSummary:
+    label: str
+    count: int
+    url: str
+    items: list  # (article, note) pairs, the first few
+    empty: str
+    shows_due_date: bool = False
+
+
+def _changelist(key):
+    return f"{reverse('admin:articles_article_changelist')}?{PARAMETER}={key}"
+
+
+def _return_notes(articles):
+    """The note of the request for changes on each article's latest revision."""
+    events = ReviewEvent.objects.filter(
+        action="request_changes", revision_id__in=[a.latest_revision_id for a in articles]
+    ).order_by("created_at", "id")
+    return {event.revision_id: event.note for event in events}
+
+
+def my_work(user, now=None):
+    """What waits on `user`, queue by queue, with the count, the filtered list's
+    address, and the first few articles ("returned" ones with the reviewer's note)."""
+    now = now or timezone.now()
+    summaries = []
+    for queue in queues_for(user):
+        selected = queue.select(Article.objects.all(), user, now)
+        count = selected.count()
+        first = list(
+            selected.select_related("latest_revision", "live_revision").order_by(
+                "review_due_at" if queue.key in {"overdue", "due"} else "-modified_at"
+            )[:SHOWN_PER_QUEUE]
+        )
+        notes = _return_notes(first) if queue.key == "returned" else {}
+        items = [(article, notes.get(article.latest_revision_id, "")) for article in first]
+        summaries.append(
+            WorkSummary(
+                queue.label,
+                count,
+                _changelist(queue.key),
+                items,
+                queue.empty,
+                shows_due_date=queue.key in {"overdue", "due"},
+            )
+        )
+    comments = _comments_to_moderate(user)
+    if comments is not None:
+        summaries.append(comments)
+    return summaries
+
+
+def _comments_to_moderate(user):
+    from discussion.models import Comment, CommentStatus
+
+    if not user.has_perm("discussion.change_comment"):
+        return None
+    pending = Comment.objects.filter(status=CommentStatus.PENDING)
+    url = f"{reverse('admin:discussion_comment_changelist')}?status__exact={CommentStatus.PENDING}"
+    return WorkSummary(
+        "Reader comments to moderate", pending.count(), url, [], "No reader comment waits."
+    )
+
+
+class WaitingOnMeFilter(admin.SimpleListFilter):
+    """The article list filtered to one of the person's own queues (the dashboard's links)."""
+
+    title = "waiting on me"
+    parameter_name = PARAMETER
+
+    def lookups(self, request, model_admin):
+        return [(queue.key, queue.label) for queue in queues_for(request.user)]
+
+    def queryset(self, request, queryset):
+        queue = BY_KEY.get(self.value())
+        if queue is None or not request.user.has_perm(queue.permission):
+            return queryset
+        return queue.select(queryset, request.user, timezone.now())

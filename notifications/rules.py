@@ -1,0 +1,123 @@
+"""Who must act on an editorial action, and what they are told.
+
+One rule per kind (docs/editors.md, "Notifications"):
+submitted -> reviewers and medical reviewers; changes requested -> the
+revision's writers; approved -> editors; published or scheduled -> the
+revision's writers; review due -> medical reviewers and editors. Nobody is
+told about their own action.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.roles import REVIEWER_ROLES
+from articles.wording import person_words
+from mesoguide.formats import shown_date, shown_time
+
+from .models import Kind
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell: its kind, to whom (user ids), the headline, and where to act."""
+
+    kind: str
+    recipient_ids: frozenset
+    headline: str
+    link: str
+    note: str = ""
+    quote: str = ""
+
+
+def _active_staff():
+    return get_user_model().objects.filter(is_active=True, is_staff=True)
+
+
+def _with_perm(permission):
+    return set(
+        get_user_model()
+        .objects.with_perm(
+            permission, include_superusers=True, backend="django.contrib.auth.backends.ModelBackend"
+        )
+        .filter(is_active=True, is_staff=True)
+        .values_list("pk", flat=True)
+    )
+
+
+def _who(user):
+    return person_words(user, nobody="The content import")
+
+
+def _when(moment):
+    return shown_time(moment)
+
+
+def article_link(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def notice_for(event):
+    """The Notice an audit event calls for, or None."""
+    article, revision, actor = event.article, event.revision, event.actor
+    number = revision.number if revision else None
+    title = article.title
+    link = article_link(article)
+    if event.action == "submit":
+        recipients = _with_perm("articles.review_article") | _with_perm(
+            "articles.attest_medical_review"
+        )
+        kind = Kind.SUBMITTED
+        headline = f"{_who(actor)} submitted “{title}” (revision {number}) for review"
+    elif event.action == "request_changes":
+        recipients, kind = workflow.writers_of(revision), Kind.CHANGES_REQUESTED
+        headline = f"{_who(actor)} asked for changes to “{title}” (revision {number})"
+    elif event.action == "approve":
+        recipients, kind = _with_perm("articles.publish_article"), Kind.APPROVED
+        headline = f"{_who(actor)} approved “{title}” (revision {number}): ready to publish"
+    elif event.action in {"publish", "schedule", "go_live"}:
+        recipients, kind = workflow.writers_of(revision), Kind.PUBLISHED
+        if event.action == "schedule":
+            moment = revision.go_live_at or article.scheduled_for or event.created_at
+            headline = f"“{title}” (revision {number}) is scheduled to go live {_when(moment)}"
+        elif event.action == "go_live":
+            headline = f"“{title}” (revision {number}) went live as scheduled"
+        else:
+            headline = f"{_who(actor)} published “{title}” (revision {number})"
+    else:
+        return None
+    if actor is not None:
+        recipients = recipients - {actor.pk}
+    if not recipients:
+        return None
+    return Notice(
+        kind=kind,
+        recipient_ids=frozenset(recipients),
+        headline=headline,
+        link=link,
+        note=event.note if kind == Kind.CHANGES_REQUESTED else "",
+        # Review notes may quote a passage (the review screen): shown with the note.
+        quote=getattr(event, "quote", "") or "",
+    )
+
+
+def review_due_notice(article, now=None):
+    """The Notice for an article whose periodic review is due (or overdue)."""
+    now = now or timezone.now()
+    when = shown_date(article.review_due_at)
+    if article.review_due_at < now:
+        headline = f"The periodic review of “{article.title}” is overdue (due {when})"
+    else:
+        headline = f"The periodic review of “{article.title}” is due on {when}"
+    recipients = set(
+        _active_staff().filter(groups__name__in=REVIEWER_ROLES).values_list("pk", flat=True)
+    )
+    return Notice(
+        kind=Kind.REVIEW_DUE,
+        recipient_ids=frozenset(recipients),
+        headline=headline,
+        link=article_link(article),
+    )
