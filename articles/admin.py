@@ -17,7 +17,7 @@ from discovery.admin import RelatedArticleInline
 from mesoguide.formats import shown_date, shown_time
 from mesoguide.stale_forms import RefuseStaleChanges
 
-from . import autosave, compare_screen, wording, workflow
+from . import autosave, compare_screen, review_screen, wording, workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
 from .admin_search import search_articles
 from .article_page import preview_context
@@ -348,6 +348,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_workflow",
             ),
             path("<int:pk>/diff/", wrap(self.diff_view), name="articles_article_diff"),
+            path("<int:pk>/review/", wrap(self.review_view), name="articles_article_review"),
             path("add/autosave/", wrap(self.autosave_view), name="articles_article_autosave_new"),
             path("<int:pk>/autosave/", wrap(self.autosave_view), name="articles_article_autosave"),
             path(
@@ -422,7 +423,15 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self._article_or_404(request, pk)
         form = WorkflowActionForm(request.POST)
         if action not in ACTION_LABELS or not form.is_valid():
-            messages.error(request, "That workflow action was not understood; nothing changed.")
+            named = {"note": "Note", "quote": "Quoted passage", "change_summary": "What changed"}
+            field = next((name for name in named if name in form.errors), None)
+            if action in ACTION_LABELS and field:
+                messages.error(
+                    request,
+                    f"{ACTION_LABELS[action]}: not done. {named[field]}: {form.errors[field][0]}",
+                )
+            else:
+                messages.error(request, "That workflow action was not understood; nothing changed.")
             return redirect("admin:articles_article_change", pk)
         data = form.cleaned_data
         try:
@@ -435,6 +444,8 @@ class ArticleAdmin(admin.ModelAdmin):
             request.session[f"workflow-typed-{pk}"] = {"action": action, **typed}
         else:
             messages.success(request, message)
+        if request.POST.get("_screen") == "review":
+            return redirect("admin:articles_article_review", pk)
         return redirect("admin:articles_article_change", pk)
 
     def _perform(self, article, action, user, data):
@@ -443,10 +454,12 @@ class ArticleAdmin(admin.ModelAdmin):
         seen = {"user": user, "expected_version": data["version"]}
         if action in REVIEW_DONE:
             review = next(a for a in workflow.REVIEW_ACTIONS if a.name == action)
-            workflow.transition(article, review, note=note, **seen)
+            workflow.transition(article, review, note=note, quote=data["quote"], **seen)
             return REVIEW_DONE[action].format(number=number)
         if action == "medical_review":
-            workflow.attest_medical_review(article, article.latest_revision, note=note, **seen)
+            workflow.attest_medical_review(
+                article, article.latest_revision, note=note, quote=data["quote"], **seen
+            )
             return f"Your medical review of revision {number} is recorded."
         if action == "publish":
             at = data["publish_at"]
@@ -485,6 +498,9 @@ class ArticleAdmin(admin.ModelAdmin):
             "can_restore": self.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/history.html", context)
+
+    def review_view(self, request, pk):
+        return review_screen.view(self, request, self._article_or_404(request, pk))
 
     def diff_view(self, request, pk):
         return compare_screen.view(self, request, self._article_or_404(request, pk))

@@ -260,6 +260,8 @@ class WorkflowActionForm(forms.Form):
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[validate_storable]
     )
+    # The passage a review note is about (checked against the revision by the workflow).
+    quote = forms.CharField(required=False, strip=False, validators=[validate_storable])
     publish_at = forms.DateTimeField(
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
