@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from mesoguide.characters import validate_storable
+from mesoguide.formats import shown_time
 
 from .models import Article, Revision
 from .rendering import MAX_MARKDOWN_CHARS
@@ -65,11 +66,11 @@ class AutosavedText(models.Model):
 
     @property
     def saved_label(self):
-        """ "14:32 UTC" today, else "1 Dec 2026 14:32 UTC": when this copy was kept."""
+        """ "14:32 UTC" today, else "1 Dec 2026, 14:32 UTC": when this copy was kept."""
         local = timezone.localtime(self.saved_at)
         if local.date() == timezone.localdate():
             return f"{local:%H:%M} {local.tzname()}"
-        return f"{local:%-d %b %Y %H:%M} {local.tzname()}"
+        return shown_time(self.saved_at)
 
     def differs_from(self, revision):
         """Whether restoring would change anything against this revision (None: no text yet)."""
