@@ -44,6 +44,7 @@ class Part:
     label: str
     comparison: object  # diffs.Comparison
     source: bool = False  # text shown as written (pre-wrap), not as rendered HTML
+    code: bool = False  # Markdown: in a fixed-width font
 
 
 def compare(old, new, view="rendered"):
@@ -53,7 +54,7 @@ def compare(old, new, view="rendered"):
         Part("Summary", text_diff(old.summary, new.summary), source=True),
     ]
     if view == "source":
-        parts.append(Part("Text (Markdown)", text_diff(old.body, new.body), source=True))
+        parts.append(Part("Text (Markdown)", text_diff(old.body, new.body), source=True, code=True))
     else:
         parts.append(Part("Text", rendered_diff(old.body_html, new.body_html)))
     return parts

@@ -44,9 +44,9 @@ END_DELETED = '<span class="visually-hidden"> (end of deletion)</span></del>'
 DIFF_SECONDS = 3.0
 IN_PROCESS_CHARS = 20_000
 
-# A word with the spaces after it (and any spaces that open the text): fewer,
-# more distinct tokens than words and spaces apart, which difflib compares ~20x faster.
-_WORDS = re.compile(r"^\s+|\S+\s*")
+# Words and the spaces between them, apart: a change of line breaks alone is
+# marked as such, not as the word before it deleted and inserted again.
+_WORDS = re.compile(r"\s+|\S+")
 
 
 @dataclass(frozen=True)
@@ -108,9 +108,9 @@ def rendered_diff(old_html, new_html):
 
 
 def _word_opcodes(old_words, new_words):
-    # difflib's "autojunk" (words in over 1% of a long text only extend matches)
-    # keeps this near-linear: 0.5 s for two 300,000-character texts of "a b a b ...",
-    # which take minutes without it.
+    # difflib's "autojunk" (tokens in over 1% of a long text, such as a space, only
+    # extend matches) keeps this near-linear: 0.4 s for two 300,000-character texts
+    # of "a b a b ...", which take minutes without it (bench/diff_cost.py).
     return difflib.SequenceMatcher(None, old_words, new_words).get_opcodes()
 
 
