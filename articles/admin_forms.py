@@ -21,11 +21,15 @@ def revision_diff_table(old_text, new_text, old_label, new_label):
     """Two texts compared word by word (articles/diffs.py): the new text, with what only
     the old one has struck through and what only the new one has underlined."""
     comparison = text_diff(old_text, new_text)
+    key = (
+        "Struck through: only in “{}”. Underlined: only in “{}”."
+        if comparison.complete
+        else "Too different from “{}” to mark word by word: “{}” is shown in full."
+    )
     return format_html(
-        '<div class="revision-diff"><p class="diff-key">Struck through: only in “{}”. '
-        'Underlined: only in “{}”.</p><div class="diff-text diff-source">{}</div></div>',
-        old_label,
-        new_label,
+        '<div class="revision-diff"><p class="diff-key">{}</p>'
+        '<div class="diff-text diff-source">{}</div></div>',
+        format_html(key, old_label, new_label),
         comparison.html,
     )
 

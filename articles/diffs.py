@@ -36,11 +36,12 @@ DELETED = '<del><span class="visually-hidden">deleted: </span>'
 END_INSERTED = '<span class="visually-hidden"> (end of insertion)</span></ins>'
 END_DELETED = '<span class="visually-hidden"> (end of deletion)</span></del>'
 
-# htmldiff's cost grows with (words of one text) x (words of the other) when a
-# few words repeat everywhere: two 300,000-character texts of "a b a b ..." took
-# 11.5 s here, 20,000 characters 0.33 s (bench/diff_cost.py). Above
-# IN_PROCESS_CHARS (both texts together) it runs in a child process stopped after
-# DIFF_SECONDS of processor time, and the text is then shown without marks.
+# A word diff's cost can grow with (words of one text) x (words of the other):
+# two 300,000-character texts took up to 11 s here (htmldiff, a few words
+# repeated) and 16 s (source, distinct words), 20,000 characters at most 0.33 s
+# (bench/diff_cost.py). Above IN_PROCESS_CHARS (both texts together) a
+# comparison runs in a child process stopped after DIFF_SECONDS of processor
+# time, and the text is then shown whole, without marks.
 DIFF_SECONDS = 3.0
 IN_PROCESS_CHARS = 20_000
 
@@ -109,8 +110,8 @@ def rendered_diff(old_html, new_html):
 
 def _word_opcodes(old_words, new_words):
     # difflib's "autojunk" (tokens in over 1% of a long text, such as a space, only
-    # extend matches) keeps this near-linear: 0.4 s for two 300,000-character texts
-    # of "a b a b ...", which take minutes without it (bench/diff_cost.py).
+    # extend matches) keeps "a b a b ..." texts cheap (minutes without it); tokens
+    # just under 1% are not, so long texts still go to the time-limited child.
     return difflib.SequenceMatcher(None, old_words, new_words).get_opcodes()
 
 
@@ -121,8 +122,17 @@ def text_diff(old, new):
     if old == new:
         return Comparison(escape(new), changed=False)
     old_words, new_words = _WORDS.findall(old), _WORDS.findall(new)
+    try:
+        if len(old) + len(new) <= IN_PROCESS_CHARS:
+            opcodes = _word_opcodes(old_words, new_words)
+        else:
+            opcodes = call_with_time_limit(
+                _word_opcodes, old_words, new_words, seconds=DIFF_SECONDS
+            )
+    except (TimeLimitExceeded, ChildFailed):
+        return Comparison(escape(new), changed=True, complete=False)
     parts = []
-    for tag, i1, i2, j1, j2 in _word_opcodes(old_words, new_words):
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             parts.append(escape("".join(new_words[j1:j2])))
             continue

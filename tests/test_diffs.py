@@ -119,6 +119,11 @@ def test_texts_too_costly_to_compare_are_shown_whole_and_said_so(monkeypatch):
     comparison = rendered_diff(old, new)
     assert comparison.changed and not comparison.complete
     assert "<ins>" not in str(comparison.html)
+    # Distinct words in many paragraphs: each blank line matches, which costs the most.
+    old = "\n\n".join(" ".join(f"w{p}x{i}" for i in range(50)) for p in range(800))
+    new = "\n\n".join(" ".join(f"v{p}x{i}" for i in range(50)) for p in range(800))
+    source = text_diff(old, new)
+    assert source.changed and not source.complete and "<ins>" not in str(source.html)
 
 
 # --- the screen ------------------------------------------------------------------
