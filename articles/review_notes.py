@@ -16,6 +16,9 @@ from django.utils.html import strip_tags
 
 MAX_QUOTE_CHARS = 1_000
 _SPACE = re.compile(r"\s+")
+# The labels read to screen readers on a marked text (articles/diffs.py) come
+# along when a passage is copied by hand: they are not the writer's words.
+_DIFF_LABELS = re.compile(r"inserted: |deleted: | ?\(end of (?:insertion|deletion)\)")
 
 
 def _squeezed(text):
@@ -31,7 +34,7 @@ def revision_words(revision):
 def quote_problem(revision, quote):
     """Why `quote` can't go with a note on this revision ("Quoted passage: ..."), or None.
     An empty quote is fine: not every note is about one passage."""
-    words = quote.strip()
+    words = normalized_quote(quote)
     if not words:
         return None
     if len(words) > MAX_QUOTE_CHARS:
@@ -48,5 +51,6 @@ def quote_problem(revision, quote):
 
 
 def normalized_quote(quote):
-    """The quote as kept: surrounding spaces trimmed, Windows line ends made plain."""
-    return quote.replace("\r\n", "\n").strip()
+    """The quote as kept: without the marked text's screen-reader labels, surrounding
+    spaces trimmed, Windows line ends made plain."""
+    return _DIFF_LABELS.sub("", quote.replace("\r\n", "\n")).strip()

@@ -125,6 +125,17 @@ def test_a_quote_not_in_the_revision_is_refused_naming_the_field(
     assert "My note.</textarea>" in page
 
 
+def test_a_passage_copied_by_hand_with_the_screen_reader_labels_is_kept_without_them(
+    client, medical_reviewer, submitted_edit
+):
+    client.force_login(medical_reviewer)
+    copied = "means inserted: a series of (end of insertion) small injections"
+    act(client, submitted_edit, "request_changes", note="Which series?", quote=copied)
+    assert ReviewEvent.objects.get(action="request_changes").quote == (
+        "means a series of small injections"
+    )
+
+
 def test_the_writer_sees_why_they_cannot_approve_on_the_review_screen(
     client, writer, submitted_edit
 ):
