@@ -78,24 +78,23 @@ def compare_url(article, old="live", new="latest", view="rendered"):
 
 
 def shortcuts(article):
-    """The one-click comparisons offered on the article's page: [(label, url)]."""
+    """The one-click comparisons offered on the article's page: [(label, url)].
+    When the live text is also the last reviewed one, one link says both."""
     latest = article.latest_revision
+    if latest is None:
+        return []
     links = []
     live = live_revision(article)
-    if latest is not None and live is not None and live.pk != latest.pk:
-        links.append(("Compare the latest draft with the live text", compare_url(article)))
     reviewed = last_reviewed(article, latest)
+    if live is not None and live.pk != latest.pk:
+        also = (
+            " (also the last reviewed)" if reviewed is not None and reviewed.pk == live.pk else ""
+        )
+        links.append((f"Compare the latest draft with the live text{also}", compare_url(article)))
     if reviewed is not None and (live is None or reviewed.pk != live.pk):
         links.append(
             (
-                "Compare the latest draft with the last reviewed text",
-                compare_url(article, old="reviewed"),
-            )
-        )
-    elif reviewed is not None:
-        links.append(
-            (
-                "Compare the latest draft with the last reviewed text (the live one)",
+                f"Compare the latest draft with the last reviewed text (revision {reviewed.number})",
                 compare_url(article, old="reviewed"),
             )
         )

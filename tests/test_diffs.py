@@ -147,7 +147,7 @@ def test_compare_with_live_is_one_click_from_the_article(client, editor, edited_
     article = edited_live_article
     client.force_login(editor)
     page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
-    link = re.search(r'<a href="([^"]+)">Compare the latest draft with the live text</a>', page)
+    link = re.search(r'<a href="([^"]+)">Compare the latest draft with the live text', page)
     assert link
     diff = client.get(link.group(1).replace("&amp;", "&")).content.decode()
     live, latest = article.live_revision.number, article.latest_revision.number
@@ -160,6 +160,10 @@ def test_compare_with_live_is_one_click_from_the_article(client, editor, edited_
 def test_compare_with_last_reviewed_and_the_source_view(client, editor, edited_live_article):
     article = edited_live_article
     client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    # The live text is the last reviewed one: one link says both.
+    assert "with the live text (also the last reviewed)</a>" in page
+    assert "with the last reviewed text (revision" not in page
     url = reverse("admin:articles_article_diff", args=[article.pk])
     page = client.get(url, {"from": "reviewed", "view": "source"}).content.decode()
     assert 'aria-current="page">Markdown source' in page
