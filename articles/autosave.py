@@ -41,9 +41,9 @@ class AutosavedText(models.Model):
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    title = models.CharField(max_length=200, blank=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
+    title = models.CharField(max_length=200, blank=True, validators=[validate_storable])
+    summary = models.TextField(blank=True, validators=[validate_storable])
+    body = models.TextField(blank=True, validators=[validate_storable])
     # What the editor had opened: a restore saves over this version only.
     opened_version = models.PositiveIntegerField(null=True, blank=True)
     based_on = models.ForeignKey(
