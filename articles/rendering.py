@@ -164,7 +164,8 @@ PAGE_IDS = frozenset(
     }
 )  # fmt: skip
 PAGE_ID_PREFIXES = (
-    "comment-", "newsletter-", "note-", "partner-", "restore-", "topic-", "kept-", "id_", "why-"
+    "comment-", "newsletter-", "note-", "partner-", "restore-", "topic-", "kept-", "id_", "why-",
+    "admin-",
 )  # fmt: skip
 HEADING_ID_CHARS = 80
 

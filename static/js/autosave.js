@@ -4,7 +4,7 @@
 // only nothing is kept and nobody is asked.
 (function () {
   "use strict";
-  var status = document.getElementById("autosave-status");
+  var status = document.getElementById("admin-autosave-status");
   var form = status && status.closest("form");
   if (!form || !window.fetch || !window.FormData) {
     return;

@@ -4,8 +4,8 @@
 // script the reviewer pastes the passage themselves.
 (function () {
   "use strict";
-  var text = document.getElementById("review-text");
-  var quote = document.getElementById("review-quote");
+  var text = document.getElementById("admin-review-text");
+  var quote = document.getElementById("admin-review-quote");
   if (!text || !quote || !window.getSelection) {
     return;
   }

@@ -131,7 +131,7 @@ def test_the_team_story(
     body.click()
     body.fill(with_paragraph(original, AFTERCARE))
     body.press("End")  # a key, as a person would: browsers ask before leaving only then
-    expect(wpage.locator("#autosave-status")).to_contain_text("Unsaved changes kept at")
+    expect(wpage.locator("#admin-autosave-status")).to_contain_text("Unsaved changes kept at")
     asked = []
 
     def stay(dialog):
@@ -167,7 +167,7 @@ def test_the_team_story(
     rpage.goto(link)
     rpage.get_by_role("link", name="Review revision 2 in place").click()
     expect(rpage.locator(".review-facts")).to_contain_text("all of this text is new to review")
-    expect(rpage.locator("#review-text")).to_contain_text(AFTERCARE)
+    expect(rpage.locator("#admin-review-text")).to_contain_text(AFTERCARE)
     screens.check(rpage, "review-first")
     rpage.get_by_role("button", name="Attest medical review").click()
     expect(rpage.locator(".messagelist")).to_contain_text("medical review of revision 2")
@@ -213,9 +213,9 @@ def test_the_team_story(
     expect(rpage.locator(".review-facts")).to_contain_text(
         "what changed since revision 2, the last approved"
     )
-    new_words = rpage.locator("#review-text ins", has_text=SECOND.split()[0])
+    new_words = rpage.locator("#admin-review-text ins", has_text=SECOND.split()[0])
     expect(new_words.first).to_be_visible()
-    expect(rpage.locator("#review-text del")).to_have_count(0)
+    expect(rpage.locator("#admin-review-text del")).to_have_count(0)
     new_words.first.click(click_count=3)  # selects the paragraph
     quote = rpage.get_by_label("Quoted passage (optional)")
     expect(quote).to_have_value(re.compile(re.escape(SECOND)))
