@@ -43,6 +43,16 @@ REVIEW_DONE = {
 ACTION_LABELS = workflow.ACTION_LABELS
 
 
+def closed_by_reason(choices):
+    """The actions not open now, grouped by their reason (in the panel's order):
+    [(first action's name, reason, [labels])]; the name keys the reason's id."""
+    groups = {}
+    for name, label, reason in choices:
+        if reason:
+            groups.setdefault(reason, (name, []))[1].append(label)
+    return [(name, reason, labels) for reason, (name, labels) in groups.items()]
+
+
 def scheduled_label(moment):
     """ "Scheduled for 1 Dec 2026, 09:00 UTC": the time as the site's editors read it."""
     return f"Scheduled for {shown_time(moment)}"
@@ -408,7 +418,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "workflow_article": article,
                 # Open actions as forms; the others shown disabled, with the reason.
                 "workflow_actions": [(n, label) for n, label, reason in choices if reason is None],
-                "closed_actions": [(n, label, reason) for n, label, reason in choices if reason],
+                "closed_actions": closed_by_reason(choices),
                 "workflow_form": WorkflowActionForm(),
                 "typed": request.session.pop(f"workflow-typed-{article.pk}", {}),
                 "recent_events": article.events.select_related("actor", "revision")[:5],

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, ReviewEvent, RevisionState, Status
+from .models import Article, Kind, ReviewEvent, RevisionState, Status
 from .review_cycle import DUE_SOON_DAYS
 
 PARAMETER = "work"
@@ -42,12 +42,17 @@ def returned_to_me(articles, user, now):
 
 def waiting_for_my_review(articles, user, now):
     # Not text they wrote or that carries their byline: they could not approve it.
-    return (
+    waiting = (
         _open(articles)
         .filter(latest_revision__state=RevisionState.IN_REVIEW)
         .exclude(latest_revision__created_by=user)
         .exclude(author__user=user)
     )
+    if user.has_perm("articles.attest_medical_review") and not user.has_perm(
+        "articles.publish_article"
+    ):
+        waiting = waiting.filter(kind=Kind.ARTICLE)  # site pages need no medical review
+    return waiting
 
 
 def ready_to_publish(articles, user, now):

@@ -18,6 +18,10 @@ class EditorsPickAdmin(admin.ModelAdmin):
         return Article.objects.published().filter(pk=pick.article_id).exists()
 
 
+# Screen-reader names of a row's inputs, apart from the article's own fields.
+INLINE_NAMES = {"related": "Related article", "order": "Position among the related articles"}
+
+
 class RelatedArticleInline(admin.TabularInline):
     """For the article editor: `inlines = [RelatedArticleInline]` on ArticleAdmin."""
 
@@ -33,7 +37,7 @@ class RelatedArticleInline(admin.TabularInline):
             # A table row's inputs have no <label> of their own (the column
             # heading is not one): name each for screen readers.
             widget = getattr(field.widget, "widget", field.widget)
-            widget.attrs.setdefault("aria-label", str(field.label).capitalize())
+            widget.attrs.setdefault("aria-label", INLINE_NAMES.get(db_field.name, field.label))
         return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -62,11 +62,11 @@ class MailPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_preference"
     )
-    submitted = models.BooleanField("A revision is waiting for your review", default=True)
-    changes_requested = models.BooleanField("Changes are requested on your text", default=True)
-    approved = models.BooleanField("A revision is approved and ready to publish", default=True)
-    published = models.BooleanField("Your text is published or scheduled", default=True)
-    review_due = models.BooleanField("An article's periodic review is due", default=True)
+    submitted = models.BooleanField(Kind.SUBMITTED.label, default=True)
+    changes_requested = models.BooleanField(Kind.CHANGES_REQUESTED.label, default=True)
+    approved = models.BooleanField(Kind.APPROVED.label, default=True)
+    published = models.BooleanField(Kind.PUBLISHED.label, default=True)
+    review_due = models.BooleanField(Kind.REVIEW_DUE.label, default=True)
 
     def __str__(self):
         return f"E-mail choices of {self.user}"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
+from articles.models import Kind as DocumentKind
 from articles.roles import REVIEWER_ROLES
 from articles.wording import person_words
 from mesoguide.formats import shown_date, shown_time
@@ -70,6 +71,12 @@ def notice_for(event):
         recipients = _with_perm("articles.review_article") | _with_perm(
             "articles.attest_medical_review"
         )
+        if article.kind != DocumentKind.ARTICLE:
+            # A site page (privacy, disclosure ...) needs no medical review:
+            # medical reviewers who do not also edit are not asked.
+            recipients -= _with_perm("articles.attest_medical_review") - _with_perm(
+                "articles.publish_article"
+            )
         kind = Kind.SUBMITTED
         headline = f"{_who(actor)} submitted “{title}” (revision {number}) for review"
     elif event.action == "request_changes":

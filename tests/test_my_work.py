@@ -119,3 +119,17 @@ def test_reviewer_is_not_asked_to_review_their_own_text(client, editor, writer):
     client.force_login(editor)
     counts, _ = dashboard(client)
     assert counts["Waiting for my review"][0] == 0
+
+
+def test_medical_reviewers_are_not_asked_to_review_site_pages(client, writer, medical_reviewer):
+    from articles.models import Kind
+
+    page = factories.draft_article(slug="privacy", title="Privacy", kind=Kind.PAGE, user=writer)
+    workflow.transition(page, workflow.SUBMIT, user=writer)
+    article = factories.draft_article(slug="guide", title="Guide text", user=writer)
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    client.force_login(medical_reviewer)
+    counts, section = dashboard(client)
+    assert counts["Waiting for my review"][0] == 1
+    shown, html = rows_at(client, counts["Waiting for my review"][1])
+    assert shown == 1 and "Guide text" in html

@@ -248,3 +248,13 @@ def test_acting_on_an_article_marks_what_told_you_about_it_read(
     assert Notification.objects.get(recipient=reviewer).read_at is not None
     # Others who were told are untouched until they act themselves.
     assert Notification.objects.filter(recipient=editor, read_at__isnull=True).count() == 2
+
+
+def test_a_site_page_does_not_ask_medical_reviewers(team, django_capture_on_commit_callbacks):
+    from articles.models import Kind
+
+    writer, *_ = team
+    page = factories.draft_article(slug="privacy", title="Privacy", kind=Kind.PAGE, user=writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(page, workflow.SUBMIT, user=writer)
+    assert sorted(m.to[0] for m in mail.outbox) == ["editor2@example.org", "editor@example.org"]

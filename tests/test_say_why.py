@@ -36,7 +36,8 @@ def test_writer_reads_why_nothing_is_open_instead_of_a_bare_sentence(client, wri
     assert "No action is open to you now, and why" in html
     assert "there is no new draft to submit" in html
     assert "Only reviewers and editors approve or request changes." in html
-    assert "Only editors publish, schedule, unpublish or archive." in html
+    assert html.count("Only editors publish, schedule, unpublish or archive.") == 1  # said once
+    assert html.count('aria-describedby="why-publish"') == 4  # for its four buttons
 
 
 def test_open_actions_stay_forms_and_closed_ones_are_not_forms(client, editor, writer):
