@@ -110,6 +110,19 @@
       timer = null;
     }
   });
+  // Closing the tab or leaving anyway: send what the last interval did not,
+  // if it fits in the browser's limit for requests that outlive the page (64 kB).
+  window.addEventListener("pagehide", function () {
+    var now = snapshot();
+    if (leaving || now === lastSent || now.length > 60000) {
+      return;
+    }
+    try {
+      fetch(url, { method: "POST", body: payload(), credentials: "same-origin", keepalive: true });
+    } catch (error) {
+      // Nothing more can be done while the page goes away.
+    }
+  });
   window.addEventListener("beforeunload", function (event) {
     if (changed && !leaving) {
       event.preventDefault();
