@@ -180,6 +180,7 @@ def test_choosing_what_does_not_exist_explains_instead_of_failing(client, editor
         ({"from": "reviewed"}, "No earlier revision"),
         ({"from": "99"}, "no revision 99"),
         ({"from": "x<y"}, "Choose two revisions"),
+        ({"from": "9" * 30}, "no revision 999"),
     ]:
         response = client.get(url, query, follow=True)
         assert response.status_code == 200
