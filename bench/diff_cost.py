@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/diff_cost.py
 
-Times lxml's htmldiff and the word diff of the Markdown source on: the longest
-launch article with a few words changed (the everyday case), and texts at the
-size limit (MAX_MARKDOWN_CHARS) made of distinct words, changed throughout (the
-costliest a hostile editor can ask for). Median of 3 runs each (1 for the large texts), in this process.
+Times lxml's htmldiff and the word diff of the Markdown source, in this process
+without the time limit, on: the longest launch article with a few words changed
+(the everyday case), and two kinds of texts at the size limit (MAX_MARKDOWN_CHARS)
+changed throughout: distinct words in paragraphs, and two words repeated (the
+costliest for each diff). Median of 3 runs each (1 for the large texts). In the
+admin, texts this large run in the time-limited child (articles/diffs.py).
 """
 
 import os
