@@ -17,7 +17,7 @@ from discovery.admin import RelatedArticleInline
 from mesoguide.formats import shown_date, shown_time
 from mesoguide.stale_forms import RefuseStaleChanges
 
-from . import wording, workflow
+from . import autosave, compare_screen, review_screen, wording, workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
 from .admin_search import search_articles
 from .article_page import preview_context
@@ -66,7 +66,7 @@ def kept_text(data, article):
         "title": data.get("title", ""),
         "summary": data.get("summary", ""),
         "body": body,
-        "diff": revision_diff_table(latest or "", body, "Saved now", "Yours (not saved)", wrap=56),
+        "diff": revision_diff_table(latest or "", body, "Saved now", "Yours (not saved)"),
     }
 
 
@@ -263,12 +263,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- saving: structure on the article, text as a new revision ------------------
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        kept = autosave.kept_for(request.user, obj) if autosave.restoring(request) else None
+        return autosave.with_restored_text(form, kept) if kept is not None else form
+
     def save_model(self, request, obj, form, change):
         text = {k: form.cleaned_data[k] for k in ("title", "summary", "body")}
         if not change:
             obj.save()
             workflow.save_draft(obj, user=request.user, **text)
+            autosave.clear(request.user, None)
             return
+        autosave.clear(request.user, obj)  # rolled back with the save if that fails
         # Only what the form changed is written, under the row lock form.clean()
         # took, and only over the version the editor saw (or confirmed replacing).
         article = workflow.change_placement(
@@ -351,6 +358,19 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_workflow",
             ),
             path("<int:pk>/diff/", wrap(self.diff_view), name="articles_article_diff"),
+            path("<int:pk>/review/", wrap(self.review_view), name="articles_article_review"),
+            path("add/autosave/", wrap(self.autosave_view), name="articles_article_autosave_new"),
+            path("<int:pk>/autosave/", wrap(self.autosave_view), name="articles_article_autosave"),
+            path(
+                "add/autosave/discard/",
+                wrap(self.discard_autosave_view),
+                name="articles_article_autosave_discard_new",
+            ),
+            path(
+                "<int:pk>/autosave/discard/",
+                wrap(self.discard_autosave_view),
+                name="articles_article_autosave_discard",
+            ),
             path(
                 "<int:pk>/restore/<int:number>/",
                 wrap(self.restore_view),
@@ -366,6 +386,16 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
+
+    def autosave_view(self, request, pk=None):
+        return autosave.save_view(self, request, pk)
+
+    def discard_autosave_view(self, request, pk=None):
+        return autosave.discard_view(self, request, pk)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra = autosave.offer(request, None, None)
+        return super().add_view(request, form_url, {**extra, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not str(object_id).isdigit():
@@ -392,6 +422,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 "workflow_form": WorkflowActionForm(),
                 "typed": request.session.pop(f"workflow-typed-{article.pk}", {}),
                 "recent_events": article.events.select_related("actor", "revision")[:5],
+                **autosave.offer(request, article, article.latest_revision),
+                "compare_links": compare_screen.shortcuts(article),
             }
         return super().change_view(request, object_id, form_url, {**extra, **extra_context})
 
@@ -401,7 +433,15 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self._article_or_404(request, pk)
         form = WorkflowActionForm(request.POST)
         if action not in ACTION_LABELS or not form.is_valid():
-            messages.error(request, "That workflow action was not understood; nothing changed.")
+            named = {"note": "Note", "quote": "Quoted passage", "change_summary": "What changed"}
+            field = next((name for name in named if name in form.errors), None)
+            if action in ACTION_LABELS and field:
+                messages.error(
+                    request,
+                    f"{ACTION_LABELS[action]}: not done. {named[field]}: {form.errors[field][0]}",
+                )
+            else:
+                messages.error(request, "That workflow action was not understood; nothing changed.")
             return redirect("admin:articles_article_change", pk)
         data = form.cleaned_data
         try:
@@ -414,6 +454,8 @@ class ArticleAdmin(admin.ModelAdmin):
             request.session[f"workflow-typed-{pk}"] = {"action": action, **typed}
         else:
             messages.success(request, message)
+        if request.POST.get("_screen") == "review":
+            return redirect("admin:articles_article_review", pk)
         return redirect("admin:articles_article_change", pk)
 
     def _perform(self, article, action, user, data):
@@ -422,10 +464,12 @@ class ArticleAdmin(admin.ModelAdmin):
         seen = {"user": user, "expected_version": data["version"]}
         if action in REVIEW_DONE:
             review = next(a for a in workflow.REVIEW_ACTIONS if a.name == action)
-            workflow.transition(article, review, note=note, **seen)
+            workflow.transition(article, review, note=note, quote=data["quote"], **seen)
             return REVIEW_DONE[action].format(number=number)
         if action == "medical_review":
-            workflow.attest_medical_review(article, article.latest_revision, note=note, **seen)
+            workflow.attest_medical_review(
+                article, article.latest_revision, note=note, quote=data["quote"], **seen
+            )
             return f"Your medical review of revision {number} is recorded."
         if action == "publish":
             at = data["publish_at"]
@@ -465,35 +509,11 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/history.html", context)
 
+    def review_view(self, request, pk):
+        return review_screen.view(self, request, self._article_or_404(request, pk))
+
     def diff_view(self, request, pk):
-        article = self._article_or_404(request, pk)
-        revisions = {r.number: r for r in article.revisions.all()}
-        try:
-            old, new = revisions[int(request.GET["from"])], revisions[int(request.GET["to"])]
-        except (KeyError, ValueError):
-            messages.error(request, "Choose two revisions of this article to compare.")
-            return redirect("admin:articles_article_history", pk)
-        parts = [
-            ("Title", old.title, new.title),
-            ("Summary", old.summary, new.summary),
-            ("Text", old.body, new.body),
-        ]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Revision {old.number} compared with revision {new.number}",
-            "article": article,
-            "original": article,
-            "diffs": [
-                (
-                    name,
-                    revision_diff_table(a, b, f"Revision {old.number}", f"Revision {new.number}"),
-                )
-                for name, a, b in parts
-                if a != b
-            ],
-        }
-        return TemplateResponse(request, "admin/articles/article/diff.html", context)
+        return compare_screen.view(self, request, self._article_or_404(request, pk))
 
     def restore_view(self, request, pk, number):
         if request.method != "POST":

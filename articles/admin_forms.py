@@ -1,12 +1,10 @@
 """Forms of the editors' screens: the article editor (text saved as a new
 revision, stale saves refused) and the workflow action form."""
 
-import difflib
 from dataclasses import dataclass
 
 from django import forms
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from images.models import lock_pictures
@@ -14,19 +12,28 @@ from mesoguide.characters import validate_storable
 
 from . import workflow
 from .admin_widgets import ArticleTextBox
+from .diffs import text_diff
 from .models import Article, Revision
 from .rendering import MAX_MARKDOWN_CHARS, image_slugs_in, validate_markdown
 from .wording import event_words, person_words
 from .workflow import PLACEMENT_FIELDS
 
 
-def revision_diff_table(old_text, new_text, old_label, new_label, wrap=70):
-    """A side-by-side diff of two texts as an HTML table (difflib escapes the text)."""
-    table = difflib.HtmlDiff(wrapcolumn=wrap).make_table(
-        old_text.splitlines(), new_text.splitlines(), old_label, new_label, context=True, numlines=2
+def revision_diff_table(old_text, new_text, old_label, new_label):
+    """Two texts compared word by word (articles/diffs.py): the new text, with what only
+    the old one has struck through and what only the new one has underlined."""
+    comparison = text_diff(old_text, new_text)
+    key = (
+        "Struck through: only in “{}”. Underlined: only in “{}”."
+        if comparison.complete
+        else "Too different from “{}” to mark word by word: “{}” is shown in full."
     )
-    # difflib escapes the texts it puts in the table, so the table itself is safe markup.
-    return format_html('<div class="revision-diff">{}</div>', mark_safe(table))  # noqa: S308
+    return format_html(
+        '<div class="revision-diff"><p class="diff-key">{}</p>'
+        '<div class="diff-text diff-source">{}</div></div>',
+        format_html(key, old_label, new_label),
+        comparison.html,
+    )
 
 
 # What the conflict screen compares, in the order an editor reads the form.
@@ -62,9 +69,7 @@ class Conflict:
                 continue
             label = form.fields[name].label or name.replace("_", " ").capitalize()
             if name == "body":  # too long for a cell: a side-by-side diff instead
-                table = revision_diff_table(
-                    theirs, str(yours), "Saved now", "Yours (not saved)", wrap=56
-                )
+                table = revision_diff_table(theirs, str(yours), "Saved now", "Yours (not saved)")
                 text_diffs.append((label, table))
             else:
                 rows.append((label, _shown(yours), _shown(theirs)))
@@ -276,6 +281,8 @@ class WorkflowActionForm(forms.Form):
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[validate_storable]
     )
+    # The passage a review note is about (checked against the revision by the workflow).
+    quote = forms.CharField(required=False, strip=False, validators=[validate_storable])
     publish_at = forms.DateTimeField(
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -473,6 +473,9 @@ class ReviewEvent(models.Model):
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30, blank=True)
     note = models.TextField(blank=True, validators=STORABLE)
+    # The passage of the revision a review note is about, as the reviewer
+    # selected or pasted it (articles/review_notes.py checks it is there).
+    quote = models.TextField(blank=True, validators=STORABLE)
     created_at = models.DateTimeField(default=timezone.now)
     # The article's version this action produced: what changed since a form was opened.
     article_version = models.PositiveIntegerField(null=True, blank=True)
@@ -510,3 +513,56 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class AutosavedText(models.Model):
+    """The latest unsaved title, summary and text of one editor on one article."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(max_length=200, blank=True, validators=[validate_storable])
+    summary = models.TextField(blank=True, validators=[validate_storable])
+    body = models.TextField(blank=True, validators=[validate_storable])
+    # What the editor had opened: a restore saves over this version only.
+    opened_version = models.PositiveIntegerField(null=True, blank=True)
+    based_on = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_autosave_per_article"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(article__isnull=True),
+                name="one_autosave_of_a_new_article",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Unsaved text of {self.user} ({self.saved_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def saved_label(self):
+        """ "14:32 UTC" today, else "1 Dec 2026, 14:32 UTC": when this copy was kept."""
+        local = timezone.localtime(self.saved_at)
+        if local.date() == timezone.localdate():
+            return f"{local:%H:%M} {local.tzname()}"
+        return shown_time(self.saved_at)
+
+    def differs_from(self, revision):
+        """Whether restoring would change anything against this revision (None: no text yet)."""
+        if revision is None:
+            return any(v.strip() for v in (self.title, self.summary, self.body))
+        return any(
+            same_text(getattr(self, name)) != same_text(getattr(revision, name))
+            for name in ("title", "summary", "body")
+        )
+
+
+def same_text(value):
+    """Text as compared for a change: line ends as typed and outer spaces ignored."""
+    return value.replace("\r\n", "\n").strip()

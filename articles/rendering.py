@@ -157,6 +157,31 @@ def sanitize_html(html):
     return _cleaner().clean(html)
 
 
+# A comparison of two rendered texts (articles/diffs.py) may also mark what was
+# inserted and deleted. It drops ids: both versions of a heading or footnote can
+# appear side by side, and a page may hold an id only once.
+DIFF_TAGS = ALLOWED_TAGS | {"ins", "del"}
+
+
+def _allowed_diff_attribute(tag, name, value):
+    return name != "id" and _allowed_attribute(tag, name, value)
+
+
+def sanitize_diff_html(html):
+    """Keep only the allowlisted markup of a diff of two rendered texts, plus <ins> and <del>
+    without attributes, and no ids."""
+    if not hasattr(_per_thread, "diff_cleaner"):
+        _per_thread.diff_cleaner = bleach.Cleaner(
+            tags=DIFF_TAGS,
+            attributes=_allowed_diff_attribute,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[_LinkPolicy],
+        )
+    return _per_thread.diff_cleaner.clean(html)
+
+
 class _NoRawHtml(Extension):
     """Treat raw HTML in Markdown as text, so it is shown escaped, never parsed."""
 
@@ -178,7 +203,8 @@ PAGE_IDS = frozenset(
     }
 )  # fmt: skip
 PAGE_ID_PREFIXES = (
-    "comment-", "newsletter-", "note-", "partner-", "restore-", "topic-", "kept-", "id_", "why-"
+    "comment-", "newsletter-", "note-", "partner-", "restore-", "topic-", "kept-", "id_", "why-",
+    "admin-",
 )  # fmt: skip
 HEADING_ID_CHARS = 80
 

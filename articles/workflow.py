@@ -24,6 +24,7 @@ from mesoguide.formats import shown_time
 
 from .models import Article, Person, ReviewEvent, Revision, RevisionState, Status, public_name
 from .next_moment import schedules_changed
+from .review_notes import normalized_quote, quote_problem
 from .signals import published, send_after_commit, unpublished
 
 WRITER, MEDICAL_REVIEWER, EDITOR = "Writer", "Medical reviewer", "Editor"
@@ -76,7 +77,7 @@ APPROVE = Action(
 REVIEW_ACTIONS = (SUBMIT, REQUEST_CHANGES, APPROVE)
 
 
-def _record(article, revision, actor, action, from_state, to_state, note=""):
+def _record(article, revision, actor, action, from_state, to_state, note="", quote=""):
     """Record the audit event and, once the transaction commits, tell the
     receivers of signals.workflow_action_done (notifications ...)."""
     event = ReviewEvent.objects.create(
@@ -87,6 +88,7 @@ def _record(article, revision, actor, action, from_state, to_state, note=""):
         from_state=str(from_state),
         to_state=str(to_state),
         note=note,
+        quote=quote,
         article_version=article.version,
     )
     send_after_commit(event)
@@ -356,14 +358,16 @@ def restore(article, old_revision, *, user, expected_version=None):
 
 
 @transaction.atomic
-def transition(article, action, *, user, note="", expected_version=None):
-    """Move the latest revision through review (submit, request changes, approve)."""
+def transition(article, action, *, user, note="", quote="", expected_version=None):
+    """Move the latest revision through review (submit, request changes, approve).
+    `quote`: the passage of the revision the note is about (review_notes), or ""."""
     _require(user, action.permission)
     article = _lock(article, expected_version)
     refuse_unless_allowed(action.name, article, user)
     revision = article.latest_revision
     if action.needs_note and not note.strip():
         raise WorkflowError(f"{action.label} needs a note for the writer.")
+    quote = _checked_quote(revision, quote)
     previous = revision.state
     revision.state = action.to_state
     fields = ["state"]
@@ -374,8 +378,15 @@ def transition(article, action, *, user, note="", expected_version=None):
         fields += ["approved_by", "approved_at", "approved_by_name"]
     revision.save(update_fields=fields)
     _touch(article)  # the review dates change when this revision goes live (_set_review_dates)
-    _record(article, revision, user, action.name, previous, action.to_state, note)
+    _record(article, revision, user, action.name, previous, action.to_state, note, quote)
     return revision
+
+
+def _checked_quote(revision, quote):
+    problem = quote_problem(revision, quote)
+    if problem:
+        raise WorkflowError({"quote": problem})
+    return normalized_quote(quote)
 
 
 def medical_review_refusal(user):
@@ -395,7 +406,7 @@ def medical_review_refusal(user):
 
 
 @transaction.atomic
-def attest_medical_review(article, revision, *, user, note="", expected_version=None):
+def attest_medical_review(article, revision, *, user, note="", quote="", expected_version=None):
     """A Medical reviewer vouches for one specific revision's medical accuracy."""
     _require(user, "articles.attest_medical_review")
     if user is None:
@@ -403,6 +414,7 @@ def attest_medical_review(article, revision, *, user, note="", expected_version=
     article = _lock(article, expected_version)
     revision = Revision.objects.get(pk=revision.pk)
     refuse_unless_allowed("medical_review", article, user, revision=revision)
+    quote = _checked_quote(revision, quote)
     revision.medically_reviewed_by = user
     revision.medically_reviewed_at = timezone.now()
     person = Person.objects.get(user=user)  # as it is now, not as cached on the account
@@ -417,7 +429,7 @@ def attest_medical_review(article, revision, *, user, note="", expected_version=
         ]
     )
     _touch(article)
-    _record(article, revision, user, "medical_review", revision.state, revision.state, note)
+    _record(article, revision, user, "medical_review", revision.state, revision.state, note, quote)
     return revision
 
 

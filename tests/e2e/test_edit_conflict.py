@@ -38,7 +38,7 @@ def test_a_refused_save_shows_both_versions_and_replacing_needs_the_tick(
 ):
     first, second = editor_page(new_context, "ann"), editor_page(new_context, "bob")
 
-    first.get_by_label("Order").fill("4")
+    first.locator("#id_order").fill("4")  # the article's own (related-article rows have one too)
     body = first.get_by_label("Body")
     body.fill(body.input_value().replace("## ", "## Ann's heading: ", 1))
     first.get_by_role("button", name="Save and continue editing").click()
