@@ -7,4 +7,5 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # What each change refreshes in the page cache, and the scheduled moments.
-        from . import search_index, signals  # noqa: F401  (search_index: keeps the index)
+        # pictures: tells the image library which articles and bios show its pictures.
+        from . import pictures, search_index, signals  # noqa: F401  (search_index: keeps the index)

@@ -486,12 +486,6 @@ class ReviewEvent(models.Model):
     def __str__(self):
         return f"{self.action} by {self.actor or 'system'} at {self.created_at:%Y-%m-%d %H:%M}"
 
-    @property
-    def action_label(self):
-        from .wording import event_words
-
-        return event_words(self.action)
-
 
 class SearchEntry(models.Model):
     """The live text of one published document, as search reads it; written by

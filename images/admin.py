@@ -3,7 +3,6 @@ who uploaded each picture and when, and which articles use it."""
 
 from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -108,13 +107,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Used in")
     def used_in(self, image):
-        lines = [
-            (reverse("admin:articles_article_change", args=[a.pk]), a.title, ", ".join(h))
-            for a, h in image.uses()
-        ] + [
-            (reverse("admin:articles_person_change", args=[p.pk]), p.name, "bio")
-            for p in image.people_using()
-        ]
+        lines = [(use.admin_url, use.title, use.how) for use in image.uses()]
         if not lines:
             return "No article uses it."
         return format_html_join(
@@ -125,8 +118,8 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Used in")
     def used_in_count(self, image):
-        count = image.articles_using().count()
-        return f"{count} article{'s' if count != 1 else ''}" if count else "—"
+        count = len(image.uses())
+        return f"{count} place{'s' if count != 1 else ''}" if count else "—"
 
     # --- saving and deleting --------------------------------------------------
 
@@ -136,7 +129,7 @@ class ImageAdmin(admin.ModelAdmin):
             add_image(form.cleaned_data["upload"], obj)
             return
         obj.save_details(form.cleaned_data["opened_version"], DETAIL_FIELDS)
-        if obj.articles_using().exists():
+        if obj.uses():
             messages.info(
                 request,
                 "Articles show the details as they were when their text was last saved: "
@@ -151,13 +144,9 @@ class ImageAdmin(admin.ModelAdmin):
         # The articles that use a picture are the reason it stays, listed as such
         # (not as articles the editor may not delete, which is how Django would put it).
         protected = [
-            f"{image.title}: used in “{article.title}” ({', '.join(how)})"
+            f"{image.title}: used in {use.title} ({use.how})"
             for image in objs
-            for article, how in image.uses()
-        ] + [
-            f"{image.title}: shown in the bio of {p.name}"
-            for image in objs
-            for p in image.people_using()
+            for use in image.uses()
         ]
         if protected:
             perms_needed = set()

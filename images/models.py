@@ -7,6 +7,7 @@ picture does, so they can be cached for a year.
 """
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -123,77 +124,35 @@ class Image(models.Model):
             raise StaleImage(self.pk)
         self.version = expected_version + 1
 
-    def articles_using(self):
-        """The articles that show or will show this image: their live, scheduled or
-        latest revision has it, or it is their social card. A queryset of Article."""
-        from articles.models import Article
-
-        return Article.objects.filter(
-            Q(live_revision__images=self)
-            | Q(latest_revision__images=self)
-            | Q(scheduled_revision__images=self)
-            | Q(image=self)
-        ).distinct()
-
-    def people_using(self):
-        """The people whose bio shows this image (bios are Markdown too): a queryset of
-        articles.Person. Matched on the text ![](image:slug), as the renderer finds it."""
-        from articles.models import Person
-
-        return Person.objects.filter(bio__regex=rf"image:{self.slug}([^a-z0-9-]|$)")
-
     def uses(self):
-        """[(article, how)] with how in words: 'live', 'scheduled', 'draft', 'social card'."""
-        from articles.models import Status
+        """[usage.Use]: what shows this image now or is on its way to readers."""
+        from .usage import uses_of
 
-        found = []
-        for article in self.articles_using().select_related(
-            "live_revision", "latest_revision", "scheduled_revision"
-        ):
-            how = []
-            in_revision = {
-                "live": article.live_revision,
-                "scheduled": article.scheduled_revision,
-                "draft": article.latest_revision
-                if article.latest_revision_id != article.live_revision_id
-                else None,
-            }
-            for label, revision in in_revision.items():
-                if revision is not None and revision.images.filter(pk=self.pk).exists():
-                    how.append(label)
-            if article.image_id == self.pk:
-                how.append("social card")
-            if "live" in how and article.status != Status.PUBLISHED:
-                how[how.index("live")] = "unpublished"
-            found.append((article, how))
-        return found
+        return uses_of(self)
 
     def delete(self, *args, **kwargs):
         """Delete the image and its files, unless an article uses it (raises ImageInUse).
 
         The files go only once the database has deleted the row, so a delete that
         fails or is rolled back leaves every picture readers see in place."""
-        from .renditions import delete_files
-
         with transaction.atomic():
             # Locked first, as a save showing the picture locks it (lock_pictures), so
             # the two wait for each other and the check below sees that save.
             list(Image.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
-            uses = [f"“{a.title}” ({', '.join(how)})" for a, how in self.uses()]
-            uses += [f"the bio of {person.name}" for person in self.people_using()]
+            uses = [f"{use.title} ({use.how})" for use in self.uses()]
             if uses:
                 raise ImageInUse(self, uses)
             names = [r.file.name for r in self.renditions.all()]
             names += [self.file.name] if self.file.name else []
             deleted = super().delete(*args, **kwargs)
-            transaction.on_commit(lambda: delete_files(names))
+            transaction.on_commit(lambda: _delete_files(names))
         return deleted
 
-    def picture(self):
-        """What the renderer needs to show this image (a renditions.Picture)."""
-        from .renditions import picture_of
 
-        return picture_of(self)
+def _delete_files(names):
+    """Remove the stored files `names` (an image's original and renditions)."""
+    for name in names:
+        default_storage.delete(name)
 
 
 class Rendition(models.Model):

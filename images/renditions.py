@@ -269,12 +269,6 @@ def replace_picture(image, upload):
     make_renditions(image)
 
 
-def delete_files(names):
-    """Remove the stored files `names` (an image's original and renditions)."""
-    for name in names:
-        default_storage.delete(name)
-
-
 def picture_of(image, renditions=None):
     """The Picture of `image` from its renditions (fetched unless given)."""
     renditions = list(image.renditions.all() if renditions is None else renditions)

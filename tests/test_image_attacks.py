@@ -127,7 +127,7 @@ def test_a_picture_in_a_bio_is_used_and_cant_be_deleted(client, editor):
     page = client.get(f"/admin/images/image/{image.pk}/change/").content.decode()
     assert "Ana Example</a> (bio)" in page
     page = client.get(f"/admin/images/image/{image.pk}/delete/").content.decode()
-    assert "shown in the bio of Ana Example" in page
+    assert "used in the bio of Ana Example (bio)" in page
     client.post(f"/admin/images/image/{image.pk}/delete/", {"post": "yes"})
     assert Image.objects.filter(pk=image.pk).exists()
     with pytest.raises(ImageInUse, match="the bio of Ana Example"):

@@ -165,7 +165,7 @@ def test_a_revision_knows_its_pictures_and_the_image_lists_the_article(picture, 
         body=factories.BODY + "\n![](image:skin-diagram)\n",
     )
     assert list(article.live_revision.images.all()) == [picture]
-    assert [(a.slug, how) for a, how in picture.uses()] == [("with-picture", ["live"])]
+    assert [(use.title, use.how) for use in picture.uses()] == [("“Skin explained”", "live")]
 
 
 def test_the_social_card_is_in_open_graph_and_json_ld(client, picture):
