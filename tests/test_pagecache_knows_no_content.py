@@ -34,3 +34,13 @@ def test_no_module_of_the_page_cache_imports_a_content_app():
 def test_the_content_apps_are_the_installed_ones():
     installed = {app.split(".")[0] for app in settings.INSTALLED_APPS}
     assert CONTENT_APPS <= installed and "pagecache" in installed
+
+
+def test_no_module_of_the_image_library_imports_a_content_app():
+    # The apps that show pictures tell the library so (images/usage.py).
+    package = Path(settings.BASE_DIR) / "images"
+    modules = sorted(p for p in package.rglob("*.py") if "migrations" not in p.parts)
+    assert modules
+    for module in modules:
+        found = set(imported_packages(module)) & CONTENT_APPS
+        assert not found, f"{module.name} imports {found}"
