@@ -75,7 +75,8 @@ class CloudflareBackend:
 
     Pages go as absolute URLs ("files"), at most 30 per call (the limit of every
     plan). Cloudflare keeps each query string apart and purges by prefix only on
-    Enterprise plans, so ?page=2 of a listing keeps its lifetime there.
+    Enterprise plans, so the site has Cloudflare keep no query-string variant
+    (?page=2, ?utm_source=...): s-maxage=0 (settings.CDN_CACHE_QUERY_STRINGS).
     """
 
     API = "https://api.cloudflare.com/client/v4"
