@@ -112,6 +112,16 @@ class Image(models.Model):
         if not updated:
             raise StaleImage(self.pk)
         self.version = expected_version + 1
+        self._refresh_shared_cards()
+
+    def _refresh_shared_cards(self):
+        # The social card of the live articles that share with this picture reads
+        # its alt text as it is now (og:image:alt); their texts keep theirs.
+        from articles.models import Article, Status
+        from pagecache.refresh import refresh
+
+        sharing = Article.objects.filter(image=self, status=Status.PUBLISHED).only("slug", "kind")
+        refresh({article.get_absolute_url() for article in sharing})
 
     def articles_using(self):
         """The articles that show or will show this image: their live, scheduled or
