@@ -137,7 +137,7 @@ def test_a_ban_of_a_pages_path_removes_every_spelling_varnish_kept(varnish, spel
 
 def test_a_plain_page_is_kept_and_banned(varnish):
     n = secrets.token_hex(4)
-    url = f"/guide/article-{n}/?utm_source=mail"
+    url = f"/guide/article-{n}/?utm_source=mail%20list"
     first = _request(varnish, "GET", url)[1]
     assert _request(varnish, "GET", url)[1] == first, "kept by Varnish"
     assert _request(varnish, "BAN", f"/guide/article-{n}/")[0] == 200
