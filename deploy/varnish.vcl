@@ -72,6 +72,13 @@ sub vcl_recv {
     if (req.http.Authorization) {
         return (pass);
     }
+    # Only URLs spelled as the site spells them are kept: a BAN names a page by
+    # its path (X-Path below), so a copy kept under another spelling of the same
+    # page (/guide/%61bc/, /guide/abc/#x, /./guide/abc/) would outlive the purge
+    # of an unpublished article. Those are passed to the app.
+    if (req.url !~ "^/[A-Za-z0-9._~/-]*(\?[^#]*)?$" || req.url ~ "^[^?]*/\.") {
+        return (pass);
+    }
     # Anonymous GETs are looked up even with other cookies (a reader's CSRF
     # cookie): what may be kept is decided by the app's Cache-Control below.
     return (hash);

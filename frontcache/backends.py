@@ -74,12 +74,17 @@ class CloudflareBackend:
     that has the zone's Cache Purge permission.
 
     Pages go as absolute URLs ("files"), at most 30 per call (the limit of every
-    plan). Cloudflare keeps each query string apart and purges by prefix only on
-    Enterprise plans, so ?page=2 of a listing keeps its lifetime there.
+    plan), in at most CALLS calls, else as one purge of everything. Cloudflare keeps each query string apart and purges by prefix only on
+    Enterprise plans, so the site has Cloudflare keep no query-string variant
+    (?page=2, ?utm_source=...): s-maxage=0 (settings.CDN_CACHE_QUERY_STRINGS).
     """
 
     API = "https://api.cloudflare.com/client/v4"
     FILES_PER_CALL = 30
+    # Free zones may call the purge API 5 times a minute (a bucket of 25): a purge
+    # needing many more calls (a change in a topic of hundreds of articles) would be
+    # refused part-way and retried whole, for ever. Beyond this, purge everything.
+    CALLS = 5
 
     def __init__(self, zone_id, api_token, site_url, *, timeout=10.0, urlopen=None):
         self.endpoint = f"{self.API}/zones/{zone_id}/purge_cache"
@@ -90,6 +95,9 @@ class CloudflareBackend:
 
     def purge(self, paths):
         urls = [self.site_url + path for path in paths]
+        if len(urls) > self.FILES_PER_CALL * self.CALLS:
+            self.purge_all()
+            return
         for start in range(0, len(urls), self.FILES_PER_CALL):
             self._call({"files": urls[start : start + self.FILES_PER_CALL]})
 

@@ -123,6 +123,16 @@ class Image(models.Model):
         if not updated:
             raise StaleImage(self.pk)
         self.version = expected_version + 1
+        self._refresh_shared_cards()
+
+    def _refresh_shared_cards(self):
+        # The social card of the live articles that share with this picture reads
+        # its alt text as it is now (og:image:alt); their texts keep theirs.
+        from articles.models import Article, Status
+        from pagecache.refresh import refresh
+
+        sharing = Article.objects.filter(image=self, status=Status.PUBLISHED).only("slug", "kind")
+        refresh({article.get_absolute_url() for article in sharing})
 
     def uses(self):
         """[usage.Use]: what shows this image now or is on its way to readers."""

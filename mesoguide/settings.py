@@ -385,6 +385,15 @@ if FRONTEND_CACHE_BACKEND:
 CDN_CACHE_SECONDS = env.int(
     "CDN_CACHE_SECONDS", default=24 * 3600 if FRONTEND_CACHE_BACKEND else 300
 )
+# Whether the front cache may keep a page's query-string variants (?page=2,
+# ?utm_source=...): only where a purge reaches them. Varnish's BAN does (any query
+# string); Cloudflare and PURGE purge exact URLs, and CloudFront's wildcards leave
+# the home page's out, so there they get s-maxage=0, or a retracted article would
+# live on under ?utm_source= for CDN_CACHE_SECONDS. Without purging, every URL
+# keeps the same short lifetime.
+CDN_CACHE_QUERY_STRINGS = not FRONTEND_CACHE_BACKEND or (
+    FRONTEND_CACHE_BACKEND == "http" and FRONTEND_CACHE_HTTP_METHOD == "BAN"
+)
 
 # Article view counts are buffered in the cache and written to the database
 # once an article has this many new visits, or this many seconds after its

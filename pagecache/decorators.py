@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.urls import Resolver404, resolve
+from django.views.decorators.http import require_safe
 
 
 @dataclass(frozen=True)
@@ -16,13 +17,17 @@ def cached_page(query_params=()):
 
     `query_params` are the query parameters the page depends on (e.g. "page"),
     given as page numbers; any other parameter is ignored, so it can neither
-    change the page nor bypass the cache. The page is refreshed by its URL path
+    change the page nor bypass the cache. Methods other than GET and HEAD get
+    405. The page is refreshed by its URL path
     (refresh.py), which covers every value of those parameters.
     """
 
     def mark(view):
-        view.cached_page = CachedPage(tuple(query_params))
-        return view
+        # GET and HEAD only (405 otherwise): the cache serves no other method, so
+        # OPTIONS or TRACE would rebuild the whole page on every request.
+        page = require_safe(view)
+        page.cached_page = CachedPage(tuple(query_params))
+        return page
 
     return mark
 

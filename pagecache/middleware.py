@@ -162,6 +162,7 @@ def _serve(request, entry, outcome):
         request.META.get("HTTP_ACCEPT_ENCODING"),
         request.META.get("HTTP_IF_NONE_MATCH"),
         outcome,
+        request.META.get("QUERY_STRING"),
     )
     response = HttpResponse(body, status=status)
     for name, value in headers:

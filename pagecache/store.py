@@ -193,10 +193,14 @@ def store(key, entry):
     local_copies.keep(key, entry)
 
 
-def respond(entry, accept_encoding, if_none_match, outcome):
+def respond(entry, accept_encoding, if_none_match, outcome, query_string=""):
     """(status code, [(header, value)], body) of a stored page: the page (gzipped
-    when the client takes it) or 304 Not Modified when If-None-Match names it."""
+    when the client takes it) or 304 Not Modified when If-None-Match names it.
+    A URL with a query string gets s-maxage=0 unless CDN_CACHE_QUERY_STRINGS (a
+    purge of its path would not reach it)."""
     cdn_seconds = max(0, min(settings.CDN_CACHE_SECONDS, int(entry["expires_at"] - time.time())))
+    if query_string and not settings.CDN_CACHE_QUERY_STRINGS:
+        cdn_seconds = 0
     own = [
         ("ETag", entry["etag"]),
         ("Cache-Control", f"public, max-age=0, s-maxage={cdn_seconds}"),

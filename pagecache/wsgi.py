@@ -104,7 +104,11 @@ def stored_answer(environ):
     if entry["on_hit"]:
         hits.run(Visit(environ, query), entry["on_hit"])
     status, headers, body = store.respond(
-        entry, environ.get("HTTP_ACCEPT_ENCODING"), environ.get("HTTP_IF_NONE_MATCH"), "hit"
+        entry,
+        environ.get("HTTP_ACCEPT_ENCODING"),
+        environ.get("HTTP_IF_NONE_MATCH"),
+        "hit",
+        query_string,
     )
     return status, headers, b"" if method == "HEAD" else body
 

@@ -153,6 +153,14 @@ def test_cloudflare_purges_absolute_urls_thirty_per_call_with_the_token():
         assert call["authorization"] == "Bearer secret-token"
 
 
+def test_cloudflare_purges_everything_rather_than_exceed_its_rate_limit():
+    # A publish in a topic of 200 articles refreshes every article of the topic.
+    recorded = _RecordedCloudflare(*[(200, CLOUDFLARE_OK)] * 7)
+    backend = CloudflareBackend("z", "t", "https://m.example", urlopen=recorded)
+    backend.purge([f"/guide/article-{n}/" for n in range(200)])
+    assert [call["body"] for call in recorded.calls] == [{"purge_everything": True}]
+
+
 def test_cloudflare_purges_everything_in_one_call():
     recorded = _RecordedCloudflare((200, CLOUDFLARE_OK))
     CloudflareBackend("z", "t", "https://m.example", urlopen=recorded).purge_all()

@@ -486,12 +486,15 @@ def stale_while_no_server_answers(cluster, data):
     print("\n== 8. Every app server down: Varnish serves the last copies (grace)")
     front = cluster.varnish_port
     # A publication scheduled a few seconds ahead: every page's lifetime ends then.
+    # Far enough that the pages are fetched well before it, even on a busy machine
+    # (the command alone takes seconds): a page built under a second before it
+    # gets s-maxage=0, which Varnish keeps for no grace at all.
     moment = float(
         cluster.manage(
             "shell",
             "-c",
             "from datetime import timedelta; from django.utils import timezone; "
-            "from tests import factories; at = timezone.now() + timedelta(seconds=6); "
+            "from tests import factories; at = timezone.now() + timedelta(seconds=15); "
             "factories.approve_and_publish(factories.draft_article(slug='cluster-later'), at=at); "
             "print(at.timestamp())",
         )
