@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from articles import diffs, workflow
 from articles.diffs import rendered_diff, text_diff
 from articles.models import Article
-from articles.rendering import DIFF_TAGS, render_markdown
+from articles.rendering import DIFF_TAGS, MarkdownRefused, render_markdown
 from tests import factories
 from tests.e2e.xss_corpus import load_vectors
 
@@ -101,9 +101,20 @@ def test_no_hostile_vector_survives_a_diff_even_unsanitized(subtests):
             assert not _unsafe(str(source.html)), after.text
 
 
+def _renders(text):
+    try:
+        render_markdown(text)
+    except MarkdownRefused:
+        return False
+    return True
+
+
 def test_hostile_vectors_rendered_then_compared_stay_safe():
-    vectors = load_vectors()
+    # Only what the renderer takes can be saved, so only that is ever compared
+    # (it refuses pictures from other sites outright, tests/test_rendering.py).
+    vectors = [v for v in load_vectors() if _renders(v.text)]
     half = len(vectors) // 2
+    assert half > 100
     old = "\n\n".join(v.text for v in vectors[:half])
     new = "\n\n".join(v.text for v in vectors[half:])
     comparison = rendered_diff(render_markdown(old).html, render_markdown(new).html)

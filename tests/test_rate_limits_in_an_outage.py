@@ -23,8 +23,11 @@ def unreachable_cache(settings, monkeypatch):
     }
 
 
+# Windows of a day: a test never crosses from one window into the next.
+
+
 def test_a_limit_holds_per_process_while_the_cache_is_unreachable(unreachable_cache):
-    limit = RateLimit("outage-test", limit=3, per_seconds=60)
+    limit = RateLimit("outage-test", limit=3, per_seconds=86_400)
     assert [limit.hit("203.0.113.7") for _ in range(5)] == [True, True, True, False, False]
     assert limit.hit("203.0.113.8"), "another client has its own count"
 
@@ -45,20 +48,22 @@ def test_searches_get_429_past_the_limit_while_the_cache_is_unreachable(
 ):
     from articles import search
 
-    monkeypatch.setattr(search, "SEARCH_RATE_LIMIT", RateLimit("search", limit=3, per_seconds=60))
+    monkeypatch.setattr(
+        search, "SEARCH_RATE_LIMIT", RateLimit("search", limit=3, per_seconds=86_400)
+    )
     statuses = [client.get(reverse("search"), {"q": f"word{n}"}).status_code for n in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
 
 
 def test_the_memory_a_process_counts_in_is_bounded(unreachable_cache, monkeypatch):
     monkeypatch.setattr(ratelimit, "LOCAL_KEYS_KEPT", 100)
-    limit = RateLimit("outage-test", limit=3, per_seconds=60)
+    limit = RateLimit("outage-test", limit=3, per_seconds=86_400)
     for n in range(1000):
         limit.hit(f"client-{n}")
     assert 0 < len(ratelimit._counted_here) <= 100
 
 
 def test_with_the_cache_up_the_count_is_shared_not_kept_here():
-    limit = RateLimit("shared-test", limit=2, per_seconds=60)
+    limit = RateLimit("shared-test", limit=2, per_seconds=86_400)
     assert [limit.hit("198.51.100.1") for _ in range(3)] == [True, True, False]
     assert ratelimit._counted_here == {}
