@@ -101,7 +101,9 @@ def test_each_client_may_run_only_so_many_uncached_searches(client, monkeypatch)
     from articles import search
     from mesoguide.ratelimit import RateLimit
 
-    monkeypatch.setattr(search, "SEARCH_RATE_LIMIT", RateLimit("search", limit=3, per_seconds=60))
+    monkeypatch.setattr(
+        search, "SEARCH_RATE_LIMIT", RateLimit("search", limit=3, per_seconds=86_400)
+    )
     factories.published_article(slug="c", title="Cost", body=body("Cost word."))
     statuses = [client.get(SEARCH, {"q": f"word{n}"}).status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
@@ -141,7 +143,9 @@ def test_the_search_limit_holds_while_the_shared_cache_is_away(client, monkeypat
     from articles import search, search_index
     from mesoguide.ratelimit import RateLimit
 
-    monkeypatch.setattr(search, "SEARCH_RATE_LIMIT", RateLimit("search", limit=3, per_seconds=60))
+    monkeypatch.setattr(
+        search, "SEARCH_RATE_LIMIT", RateLimit("search", limit=3, per_seconds=86_400)
+    )
     monkeypatch.setattr(search_index, "generation", lambda: None)  # what an outage answers
     statuses = [client.get(SEARCH, {"q": f"word{n}"}).status_code for n in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
