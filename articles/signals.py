@@ -43,6 +43,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 from django.urls import reverse
 
+from images.signals import details_changed
 from mesoguide.redis_cache import cache_returned
 from pagecache import schedule
 from pagecache.refresh import refresh, refresh_every_page
@@ -219,3 +220,11 @@ def next_scheduled_moment(now):
     )
     moments = [moment for moment in upcoming.values() if moment is not None]
     return (min(moments) if moments else None), None
+
+
+@receiver(details_changed, dispatch_uid="articles-picture-details-changed")
+def _picture_details_changed(sender, image, **kwargs):
+    # The social card of a live article reads its picture's alt text as it is now
+    # (og:image:alt); the article's text keeps the details it was reviewed with.
+    sharing = Article.objects.filter(image=image, status=Status.PUBLISHED).only("slug", "kind")
+    refresh({article.get_absolute_url() for article in sharing})

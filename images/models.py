@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from mesoguide.characters import validate_storable
 
+from .signals import details_changed
+
 STORABLE = [validate_storable]
 # What ![](image:slug) in an article can name (articles/rendering.py IMAGE_SLUG)
 # and the media view serves: Django's own slug check lets "Skin_Layers" through.
@@ -123,16 +125,7 @@ class Image(models.Model):
         if not updated:
             raise StaleImage(self.pk)
         self.version = expected_version + 1
-        self._refresh_shared_cards()
-
-    def _refresh_shared_cards(self):
-        # The social card of the live articles that share with this picture reads
-        # its alt text as it is now (og:image:alt); their texts keep theirs.
-        from articles.models import Article, Status
-        from pagecache.refresh import refresh
-
-        sharing = Article.objects.filter(image=self, status=Status.PUBLISHED).only("slug", "kind")
-        refresh({article.get_absolute_url() for article in sharing})
+        details_changed.send(sender=Image, image=self)
 
     def uses(self):
         """[usage.Use]: what shows this image now or is on its way to readers."""
