@@ -26,6 +26,12 @@ def absolute(path):
     return f"{settings.SITE_URL or 'http://localhost:8000'}{path}"
 
 
+def subject_line(headline):
+    """The mail's subject: one line (a title holding a line break would make the mail
+    library refuse the whole batch), at most 200 characters."""
+    return " ".join(f"MesoGuide: {headline}".split())[:200]
+
+
 def deliver(notice, key, article=None):
     """Record `notice` for each recipient who does not have `key` yet, then mail them.
 
@@ -72,7 +78,7 @@ def _mail(notifications):
         }
         messages.append(
             EmailMessage(
-                subject=f"MesoGuide: {notification.headline}"[:200],
+                subject=subject_line(notification.headline),
                 body=render_to_string("notifications/mail/notification.txt", context),
                 to=[user.email],
             )
