@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 
 from articles import workflow
 from tests import factories
@@ -33,3 +32,37 @@ def test_a_title_with_a_line_break_does_not_stop_the_mails(
         message.message()  # the headers can be written
         assert "\n" not in message.subject and "\r" not in message.subject
         assert "x@evil.example" not in message.recipients()
+
+
+def test_someone_who_left_the_team_is_not_sent_unpublished_notes(
+    team, django_capture_on_commit_callbacks
+):
+    """A writer whose staff access was removed (or who lost their role) still wrote the
+    text: they must not get the reviewer's note and quote of an unpublished draft."""
+    writer, reviewer, editor, _ = team
+    article = factories.draft_article(title="Wound care", user=writer)
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    writer.is_staff = False
+    writer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(
+            article, workflow.REQUEST_CHANGES, user=reviewer, note="The dose is wrong."
+        )
+    assert mail.outbox == []
+    from notifications.models import Notification
+
+    assert not Notification.objects.filter(recipient=writer).exists()
+
+
+def test_someone_without_a_role_any_more_is_not_sent_unpublished_notes(
+    team, django_capture_on_commit_callbacks
+):
+    writer, reviewer, editor, _ = team
+    article = factories.draft_article(title="Wound care", user=writer)
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    writer.groups.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(
+            article, workflow.REQUEST_CHANGES, user=reviewer, note="The dose is wrong."
+        )
+    assert mail.outbox == []
