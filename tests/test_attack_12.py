@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from articles import workflow
 from tests import factories
@@ -66,3 +67,29 @@ def test_someone_without_a_role_any_more_is_not_sent_unpublished_notes(
             article, workflow.REQUEST_CHANGES, user=reviewer, note="The dose is wrong."
         )
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "١"])
+def test_compare_with_odd_revision_numbers_explains_instead_of_failing(client, editor, value):
+    article = factories.draft_article(title="Wound care", user=editor)
+    client.force_login(editor)
+    for parameter in ["from", "to"]:
+        response = client.get(
+            reverse("admin:articles_article_diff", args=[article.pk]), {parameter: value}
+        )
+        assert response.status_code == 302
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999"])
+def test_marking_an_odd_notification_id_read_is_a_not_found(client, editor, value):
+    client.force_login(editor)
+    response = client.post(reverse("for_you"), {"id": value})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999"])
+def test_an_odd_article_id_is_a_not_found(client, editor, value):
+    client.force_login(editor)
+    for screen in ["change", "history"]:
+        response = client.get(f"/admin/articles/article/{value}/{screen}/")
+        assert response.status_code in (302, 404)
