@@ -93,3 +93,93 @@ def test_an_odd_article_id_is_a_not_found(client, editor, value):
     for screen in ["change", "history"]:
         response = client.get(f"/admin/articles/article/{value}/{screen}/")
         assert response.status_code in (302, 404)
+
+
+HOSTILE_TITLE = (
+    "<img src=x onerror=alert(1)>\"'><script>alert(2)</script><a href=javascript:alert(3)>x"
+)
+
+
+def _hostile_markup(html):
+    """What an attacker would want in an admin page: script they wrote, an event
+    attribute, or a javascript: address. Returns the offending pieces."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name.startswith("on"):
+                    found.append(f"{tag} {name}")
+                if (
+                    name in {"href", "src", "action", "formaction", "xlink:href"}
+                    and value
+                    and "javascript:" in value.replace(" ", "").lower()
+                ):
+                    found.append(f"{tag} {name}={value}")
+            if tag == "script" and not dict(attrs).get("src"):
+                found.append("inline script")
+
+    Parser().feed(html)
+    return found
+
+
+def test_hostile_titles_notes_and_quotes_stay_text_on_every_new_screen(
+    team, client, django_capture_on_commit_callbacks
+):
+    from tests.e2e.xss_corpus import load_vectors
+
+    writer, reviewer, editor, _ = team
+    from articles.rendering import MarkdownRefused, render_markdown
+
+    accepted = []
+    for vector in load_vectors():
+        try:
+            render_markdown(vector.text)
+        except (MarkdownRefused, ValueError):
+            continue
+        accepted.append(vector.text)
+    body = "\n\n".join(accepted)
+    article = factories.draft_article(title=HOSTILE_TITLE, user=writer, body=body)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, workflow.SUBMIT, user=writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(
+            article,
+            workflow.REQUEST_CHANGES,
+            user=reviewer,
+            note=HOSTILE_TITLE,
+            quote="<script>alert(2)</script>",
+        )
+    workflow.save_draft(
+        article, user=writer, title=HOSTILE_TITLE, summary=HOSTILE_TITLE, body=body + "\n\nMore."
+    )
+    client.force_login(writer)
+    client.post(
+        reverse("admin:articles_article_autosave", args=[article.pk]),
+        {"title": HOSTILE_TITLE, "summary": HOSTILE_TITLE, "body": HOSTILE_TITLE},
+    )
+    pk = article.pk
+    pages = {
+        writer: [
+            reverse("for_you"),
+            reverse("admin:index"),
+            reverse("admin:articles_article_change", args=[pk]),
+            reverse("admin:articles_article_change", args=[pk]) + "?restore-autosave",
+            reverse("admin:articles_article_history", args=[pk]),
+            reverse("admin:articles_article_review", args=[pk]),
+            reverse("admin:articles_article_diff", args=[pk]) + "?from=1",
+            reverse("admin:articles_article_diff", args=[pk]) + "?from=1&view=source",
+            reverse("admin:articles_article_changelist") + "?q=alert",
+        ],
+        editor: [reverse("admin:index"), reverse("for_you")],
+    }
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert _hostile_markup(response.content.decode()) == [], url
+    for message in mail.outbox:
+        assert message.content_subtype == "plain" and not getattr(message, "alternatives", [])
