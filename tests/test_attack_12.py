@@ -183,3 +183,42 @@ def test_hostile_titles_notes_and_quotes_stay_text_on_every_new_screen(
             assert _hostile_markup(response.content.decode()) == [], url
     for message in mail.outbox:
         assert message.content_subtype == "plain" and not getattr(message, "alternatives", [])
+
+
+def test_every_new_form_refuses_a_post_without_the_token(writer, medical_reviewer):
+    from django.test import Client
+
+    article = factories.draft_article(title="Wound care", user=writer)
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(writer)
+    text = {"title": "T", "summary": "S", "body": "B"}
+    for url, data in [
+        (reverse("admin:articles_article_autosave", args=[article.pk]), text),
+        (reverse("admin:articles_article_autosave_new"), text),
+        (reverse("admin:articles_article_autosave_discard", args=[article.pk]), {}),
+        (reverse("for_you"), {"all": "1"}),
+        (reverse("notification_settings"), {}),
+    ]:
+        assert forged.post(url, data).status_code == 403, url
+    forged.force_login(medical_reviewer)
+    url = reverse("admin:articles_article_workflow", args=[article.pk, "request_changes"])
+    assert forged.post(url, {"note": "n", "version": article.version}).status_code == 403
+    from articles.models import AutosavedText
+
+    assert not AutosavedText.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["\x00", "'", "!!(&|", "-", "a" * 5000, "word " * 2000, "%_\\", "or or or"],
+)
+def test_hostile_admin_searches_answer_with_a_list(client, editor, query):
+    factories.published_article(title="Wound care")
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_article_changelist"), {"q": query})
+    assert response.status_code == 200
+    # A lone surrogate and a NUL as the browser sends them, percent-encoded.
+    for raw in ["%ED%A0%80", "%00", "%FF%FE"]:
+        url = reverse("admin:articles_article_changelist") + "?q=" + raw
+        assert client.get(url).status_code == 200
