@@ -222,3 +222,24 @@ def test_hostile_admin_searches_answer_with_a_list(client, editor, query):
     for raw in ["%ED%A0%80", "%00", "%FF%FE"]:
         url = reverse("admin:articles_article_changelist") + "?q=" + raw
         assert client.get(url).status_code == 200
+
+
+def test_waiting_for_my_review_leaves_out_text_i_helped_write(client, writer, other_editor):
+    """other_editor wrote revision 1, the writer revision 2 and submitted it: other_editor
+    may not approve it (four eyes), so it is not 'waiting for their review'."""
+    from articles.my_work import waiting_for_my_review
+    from articles.models import Article
+
+    article = factories.draft_article(title="Wound care", user=other_editor)
+    workflow.save_draft(article, user=writer, title="Wound care", summary="S.", body="New text.")
+    article.refresh_from_db()
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    reasons = dict(
+        (name, reason) for name, _label, reason in workflow.action_choices(article, other_editor)
+    )
+    assert reasons["approve"] is not None  # they really cannot approve it
+    waiting = waiting_for_my_review(Article.objects.all(), other_editor, None)
+    assert article not in waiting
+    client.force_login(other_editor)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Nothing is waiting for your review." in html
