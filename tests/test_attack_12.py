@@ -227,8 +227,8 @@ def test_hostile_admin_searches_answer_with_a_list(client, editor, query):
 def test_waiting_for_my_review_leaves_out_text_i_helped_write(client, writer, other_editor):
     """other_editor wrote revision 1, the writer revision 2 and submitted it: other_editor
     may not approve it (four eyes), so it is not 'waiting for their review'."""
-    from articles.my_work import waiting_for_my_review
     from articles.models import Article
+    from articles.my_work import waiting_for_my_review
 
     article = factories.draft_article(title="Wound care", user=other_editor)
     workflow.save_draft(article, user=writer, title="Wound care", summary="S.", body="New text.")
