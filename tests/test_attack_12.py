@@ -243,3 +243,15 @@ def test_waiting_for_my_review_leaves_out_text_i_helped_write(client, writer, ot
     client.force_login(other_editor)
     html = client.get(reverse("admin:index")).content.decode()
     assert "Nothing is waiting for your review." in html
+
+
+def test_submitting_does_not_ask_a_co_writer_to_review(team, django_capture_on_commit_callbacks):
+    """An editor who wrote part of the text cannot approve it: they are not asked to."""
+    writer, reviewer, editor, other_editor = team
+    article = factories.draft_article(title="Wound care", user=editor)
+    workflow.save_draft(article, user=writer, title="Wound care", summary="S.", body="New text.")
+    article.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, workflow.SUBMIT, user=writer)
+    told = sorted(a for m in mail.outbox for a in m.to)
+    assert told == ["editor2@example.org", "reviewer@example.org"]
