@@ -255,3 +255,16 @@ def test_submitting_does_not_ask_a_co_writer_to_review(team, django_capture_on_c
         workflow.transition(article, workflow.SUBMIT, user=writer)
     told = sorted(a for m in mail.outbox for a in m.to)
     assert told == ["editor2@example.org", "reviewer@example.org"]
+
+
+@pytest.mark.parametrize("field", ["opened_version", "based_on"])
+def test_an_autosave_with_an_enormous_number_is_refused_naming_the_field(client, writer, field):
+    article = factories.draft_article(title="Wound care", user=writer)
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_autosave", args=[article.pk]),
+        {"title": "T", "summary": "S", "body": "B", field: "99999999999999999999"},
+    )
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert field in response.json()["errors"]
