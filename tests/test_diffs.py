@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from articles import diffs, workflow
 from articles.diffs import rendered_diff, text_diff
 from articles.models import Article
-from articles.rendering import DIFF_TAGS, render_markdown
+from articles.rendering import DIFF_TAGS, MarkdownRefused, render_markdown
 from tests import factories
 from tests.e2e.xss_corpus import load_vectors
 
@@ -101,8 +101,22 @@ def test_no_hostile_vector_survives_a_diff_even_unsanitized(subtests):
             assert not _unsafe(str(source.html)), after.text
 
 
+def _renderable(vectors):
+    # The renderer refuses some vectors outright (a picture from another site):
+    # those never reach a revision, so never a diff.
+    kept = []
+    for vector in vectors:
+        try:
+            render_markdown(vector.text)
+        except MarkdownRefused:
+            continue
+        kept.append(vector)
+    return kept
+
+
 def test_hostile_vectors_rendered_then_compared_stay_safe():
-    vectors = load_vectors()
+    vectors = _renderable(load_vectors())
+    assert len(vectors) > 300  # the corpus still goes through, not a handful of it
     half = len(vectors) // 2
     old = "\n\n".join(v.text for v in vectors[:half])
     new = "\n\n".join(v.text for v in vectors[half:])
