@@ -268,3 +268,25 @@ def test_an_autosave_with_an_enormous_number_is_refused_naming_the_field(client,
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert field in response.json()["errors"]
+
+
+def test_a_site_page_cannot_take_an_address_the_site_itself_uses(client, editor):
+    """A page titled "Search" would get /search/, where readers get the search
+    results: the page could never be read. Made from the title it gets another
+    address; typed by hand it is refused naming the field."""
+    from articles.models import Article
+    from tests.test_editor_comforts import add
+
+    client.force_login(editor)
+    inline = {"chosen_related-TOTAL_FORMS": 0, "chosen_related-INITIAL_FORMS": 0}
+    response = add(client, kind="page", title="Search", topic="", author="", **inline)
+    assert response.status_code == 302
+    page = Article.objects.get(kind="page")
+    assert page.slug != "search"
+    assert client.get(page.get_absolute_url()).status_code in (200, 404)  # its own view
+    response = add(
+        client, kind="page", title="Admin help", slug="admin", topic="", author="", **inline
+    )
+    assert response.status_code == 200
+    assert "already used by the site" in response.content.decode()
+    assert not Article.objects.filter(slug="admin").exists()
