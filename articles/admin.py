@@ -43,6 +43,12 @@ REVIEW_DONE = {
 ACTION_LABELS = workflow.ACTION_LABELS
 
 
+def _is_number(value):
+    """An id as a URL may hold it: ASCII digits only ("²" is a digit to Python, not to int())."""
+    value = str(value)
+    return value.isascii() and value.isdigit()
+
+
 def closed_by_reason(choices):
     """The actions not open now, grouped by their reason (in the panel's order):
     [(first action's name, reason, [labels])]; the name keys the reason's id."""
@@ -380,7 +386,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def _article_or_404(self, request, pk):
-        if not str(pk).isdigit():  # /admin/articles/article/abc/history/ is a 404, not a 500
+        if not _is_number(pk):  # /admin/articles/article/abc/history/ is a 404, not a 500
             raise Http404
         article = get_object_or_404(Article, pk=pk)
         if not self.has_view_or_change_permission(request, article):
@@ -398,7 +404,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().add_view(request, form_url, {**extra, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not str(object_id).isdigit():
+        if not _is_number(object_id):
             raise Http404
         extra_context = dict(extra_context or {})
         article = (

@@ -4,6 +4,7 @@ revision, stale saves refused) and the workflow action form."""
 from dataclasses import dataclass
 
 from django import forms
+from django.urls import Resolver404, resolve
 from django.utils.html import format_html
 from django.utils.text import slugify
 
@@ -13,7 +14,7 @@ from mesoguide.characters import validate_storable
 from . import workflow
 from .admin_widgets import ArticleTextBox
 from .diffs import text_diff
-from .models import Article, Revision
+from .models import Article, Kind, Revision
 from .rendering import MAX_MARKDOWN_CHARS, image_slugs_in, validate_markdown
 from .wording import event_words, person_words
 from .workflow import PLACEMENT_FIELDS
@@ -101,6 +102,14 @@ def _shown(value):
     return str(value)
 
 
+def site_uses(slug):
+    """True if /<slug>/ is one of the site's own screens (search, admin ...), not a site page."""
+    try:
+        return resolve(f"/{slug}/").url_name != "page"
+    except Resolver404:
+        return False
+
+
 class ArticleEditForm(forms.ModelForm):
     """Structure of the article plus the text of a new revision.
 
@@ -185,7 +194,9 @@ class ArticleEditForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk:
             self._fill_slug(cleaned)
+            self._check_page_address(cleaned)
             return cleaned
+        self._check_page_address(cleaned)
         # Locked until the admin's transaction ends, so no save can slip in
         # between this check and ours.
         current = (
@@ -245,10 +256,23 @@ class ArticleEditForm(forms.ModelForm):
                     "The title has no letters or digits to make a web address from: type one here.",
                 )
             return
+        page = cleaned.get("kind") == Kind.PAGE
         slug, n = base, 2
-        while Article.objects.filter(slug=slug).exists():
+        while Article.objects.filter(slug=slug).exists() or (page and site_uses(slug)):
             slug, n = f"{base}-{n}", n + 1
         cleaned["slug"] = slug
+
+    def _check_page_address(self, cleaned):
+        """A site page lives at /<slug>/: not where the site's own screens are."""
+        slug = cleaned.get("slug")
+        if "slug" not in self.fields or self.fields["slug"].disabled or not slug:
+            return
+        if cleaned.get("kind") == Kind.PAGE and site_uses(slug):
+            self.add_error(
+                "slug",
+                f"/{slug}/ is already used by the site itself (readers would never reach "
+                "this page there): choose another address.",
+            )
 
     @property
     def expected_version(self):

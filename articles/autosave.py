@@ -51,10 +51,17 @@ class AutosaveForm(forms.Form):
             "(it has %(show_value)d)."
         },
     )
-    opened_version = forms.IntegerField(required=False, min_value=1)
-    based_on = forms.IntegerField(required=False, min_value=1)
+    # Bounded like the database's integer columns: a larger number is a 400, not a 500.
+    opened_version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    based_on = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
-    LABELS = {"title": "Title", "summary": "Summary", "body": "Body", "opened_version": "Form"}
+    LABELS = {
+        "title": "Title",
+        "summary": "Summary",
+        "body": "Body",
+        "opened_version": "Form",
+        "based_on": "Form",
+    }
 
 
 def kept_for(user, article):

@@ -110,7 +110,7 @@ def _pick(article, value, to=None):
     if value == "reviewed":
         found = last_reviewed(article, to)
         return found, "No earlier revision of this article was reviewed yet."
-    if not str(value).isdigit():
+    if not (str(value).isascii() and str(value).isdigit()):  # not "²", which int() refuses
         return None, "Choose two revisions of this article to compare."
     found = article.revisions.filter(number=int(value)).first()
     return found, f"This article has no revision {value}."

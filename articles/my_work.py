@@ -9,11 +9,12 @@ permissions (articles/roles.py).
 from dataclasses import dataclass
 
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, Kind, ReviewEvent, RevisionState, Status
+from .models import Article, Kind, ReviewEvent, Revision, RevisionState, Status
 from .review_cycle import DUE_SOON_DAYS
 
 PARAMETER = "work"
@@ -40,12 +41,31 @@ def returned_to_me(articles, user, now):
     )
 
 
+def _wrote_unpublished_text(user):
+    """They saved a revision since the last published one: part of the text under
+    review is theirs (workflow._is_author; a restore's older writers are left to
+    the button's reason)."""
+    last_published = (
+        Revision.objects.filter(article=OuterRef(OuterRef("pk")), published_at__isnull=False)
+        .values("article")
+        .annotate(number=Max("number"))
+        .values("number")
+    )
+    return Exists(
+        Revision.objects.filter(
+            article=OuterRef("pk"),
+            created_by=user,
+            number__gt=Coalesce(Subquery(last_published), 0),
+        )
+    )
+
+
 def waiting_for_my_review(articles, user, now):
     # Not text they wrote or that carries their byline: they could not approve it.
     waiting = (
         _open(articles)
         .filter(latest_revision__state=RevisionState.IN_REVIEW)
-        .exclude(latest_revision__created_by=user)
+        .exclude(_wrote_unpublished_text(user))
         .exclude(author__user=user)
     )
     if user.has_perm("articles.attest_medical_review") and not user.has_perm(

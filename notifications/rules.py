@@ -77,6 +77,8 @@ def notice_for(event):
             recipients -= _with_perm("articles.attest_medical_review") - _with_perm(
                 "articles.publish_article"
             )
+        # Whoever wrote part of the text (or has the byline) may not approve it: not asked.
+        recipients -= workflow.writers_of(revision)
         kind = Kind.SUBMITTED
         headline = f"{_who(actor)} submitted “{title}” (revision {number}) for review"
     elif event.action == "request_changes":

@@ -26,14 +26,31 @@ def absolute(path):
     return f"{settings.SITE_URL or 'http://localhost:8000'}{path}"
 
 
+def subject_line(headline):
+    """The mail's subject: one line (a title holding a line break would make the mail
+    library refuse the whole batch), at most 200 characters."""
+    return " ".join(f"MesoGuide: {headline}".split())[:200]
+
+
 def deliver(notice, key, article=None):
     """Record `notice` for each recipient who does not have `key` yet, then mail them.
+    Only active staff who may still see articles are told.
 
     Returns the notifications created (none for a key already delivered, so
     sending twice is harmless).
     """
     created = []
-    users = get_user_model().objects.filter(pk__in=notice.recipient_ids, is_active=True)
+    # Someone who wrote the text once but left the desk (no staff access or no
+    # role any more) is not told: unpublished notes and quotes are no longer theirs.
+    users = (
+        get_user_model()
+        .objects.with_perm(
+            "articles.view_article",
+            include_superusers=True,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
+        .filter(pk__in=notice.recipient_ids, is_active=True, is_staff=True)
+    )
     for user in users:
         try:
             with transaction.atomic():
@@ -72,7 +89,7 @@ def _mail(notifications):
         }
         messages.append(
             EmailMessage(
-                subject=f"MesoGuide: {notification.headline}"[:200],
+                subject=subject_line(notification.headline),
                 body=render_to_string("notifications/mail/notification.txt", context),
                 to=[user.email],
             )

@@ -44,7 +44,8 @@ def for_you(request):
 
 
 def _int(value):
-    return int(value) if str(value or "").isdigit() else 0
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() else 0  # not "²"
 
 
 class MailPreferenceForm(forms.ModelForm):

@@ -70,7 +70,10 @@
       headers: { Accept: "application/json" }
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (response.ok) {
+        if (response.redirected || (response.ok && !data.saved_at)) {
+          // Sent on to the sign-in page: the session ended, nothing was kept.
+          say("Not autosaved: you are signed out. Sign in again in another tab; your text is still in this form.", true);
+        } else if (response.ok) {
           lastSent = now;
           say((data.label || "Unsaved changes kept") + " for you only. Press Save to keep them as a revision.");
         } else {

@@ -39,3 +39,24 @@ def test_text_typed_just_before_leaving_is_kept_for_its_writer_only(
     other.goto(change)
     expect(other.locator(".autosave-offer")).to_have_count(0)
     expect(other.get_by_label("Body")).not_to_have_value(re.compile(re.escape(TYPED)))
+
+
+def test_signed_out_while_typing_the_page_says_nothing_was_kept(
+    new_context, launch_site, monkeypatch
+):
+    """The session ended (signed out in another tab, or it expired): the autosave
+    lands on the sign-in page. The form must not claim the text was kept."""
+    monkeypatch.setattr(autosave, "INTERVAL_SECONDS", 1)
+    _, page = log_in(new_context, "wren", "Writer")
+    article = Article.objects.filter(kind="article").order_by("pk").first()
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.context.clear_cookies(name="sessionid")  # the CSRF cookie stays, as it does
+    body = page.get_by_label("Body")
+    body.click()
+    body.press("Control+End")
+    body.press_sequentially(" More words.")
+    status = page.locator("#admin-autosave-status")
+    expect(status).to_contain_text("Not autosaved", timeout=10_000)
+    expect(status).to_contain_text("signed out")
+    expect(status).not_to_contain_text("kept at")
+    assert not autosave.AutosavedText.objects.exists()
