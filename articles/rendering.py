@@ -139,17 +139,20 @@ def _holds_hidden_characters(href):
 _per_thread = threading.local()
 
 
-def _cleaner():
-    if not hasattr(_per_thread, "cleaner"):
-        _per_thread.cleaner = bleach.Cleaner(
-            tags=ALLOWED_TAGS,
-            attributes=_allowed_attribute,
+def _cleaner(name="cleaner", tags=None, attributes=None):
+    """This thread's bleach Cleaner `name` (made once: building one is costly)."""
+    cleaner = getattr(_per_thread, name, None)
+    if cleaner is None:
+        cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS if tags is None else tags,
+            attributes=attributes or _allowed_attribute,
             protocols=ALLOWED_PROTOCOLS,
             strip=True,
             strip_comments=True,
             filters=[_LinkPolicy],
         )
-    return _per_thread.cleaner
+        setattr(_per_thread, name, cleaner)
+    return cleaner
 
 
 def sanitize_html(html):
@@ -170,16 +173,7 @@ def _allowed_diff_attribute(tag, name, value):
 def sanitize_diff_html(html):
     """Keep only the allowlisted markup of a diff of two rendered texts, plus <ins> and <del>
     without attributes, and no ids."""
-    if not hasattr(_per_thread, "diff_cleaner"):
-        _per_thread.diff_cleaner = bleach.Cleaner(
-            tags=DIFF_TAGS,
-            attributes=_allowed_diff_attribute,
-            protocols=ALLOWED_PROTOCOLS,
-            strip=True,
-            strip_comments=True,
-            filters=[_LinkPolicy],
-        )
-    return _per_thread.diff_cleaner.clean(html)
+    return _cleaner("diff_cleaner", DIFF_TAGS, _allowed_diff_attribute).clean(html)
 
 
 class _NoRawHtml(Extension):

@@ -3,15 +3,11 @@ cache only when a purge reaches them: Cloudflare and PURGE purge exact URLs, and
 CloudFront's wildcards leave the home page's variants out. Elsewhere a retracted
 article would live on under ?utm_source= for CDN_CACHE_SECONDS (a day)."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.test import Client
 
 from tests import factories
-from tests.test_front_cache_settings import ROOT, VARNISH
+from tests.test_front_cache_settings import VARNISH, settings_with
 from tests.test_page_cache_wsgi import URL, call
 
 pytestmark = pytest.mark.django_db
@@ -52,26 +48,9 @@ def test_query_string_variants_are_shared_only_where_a_purge_reaches_them(
 
 def _query_strings_kept(**environment):
     """settings.CDN_CACHE_QUERY_STRINGS as the site starts with this environment."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("FRONTEND_CACHE", "CDN_", "PAGE_CACHE", "CLOUD", "SITE_URL"))
-    }
-    done = subprocess.run(  # noqa: S603 (our own command)
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings as s; "
-            "print(s.CDN_CACHE_QUERY_STRINGS)",
-        ],
-        cwd=ROOT,
-        env={**env, **environment, "DJANGO_SETTINGS_MODULE": "mesoguide.settings"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip() == "True"
+    code, output = settings_with(names=("CDN_CACHE_QUERY_STRINGS",), **environment)
+    assert code == 0, output
+    return output.strip() == "True"
 
 
 def test_only_varnish_ban_and_no_purging_keep_query_string_variants():

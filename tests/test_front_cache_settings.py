@@ -14,8 +14,9 @@ VARNISH = {
 }
 
 
-def settings_with(**environment):
-    """(exit code, output) of printing CDN_CACHE_SECONDS and PAGE_CACHE_LOCAL_SECONDS."""
+def settings_with(names=("CDN_CACHE_SECONDS", "PAGE_CACHE_LOCAL_SECONDS"), **environment):
+    """(exit code, output) of printing the settings `names` as the site starts with
+    `environment` (by default CDN_CACHE_SECONDS and PAGE_CACHE_LOCAL_SECONDS)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -26,7 +27,7 @@ def settings_with(**environment):
             sys.executable,
             "-c",
             "import django; django.setup(); from django.conf import settings as s; "
-            "print(s.CDN_CACHE_SECONDS, s.PAGE_CACHE_LOCAL_SECONDS)",
+            f"print({', '.join(f's.{name}' for name in names)})",
         ],
         cwd=ROOT,
         env={**env, **environment, "DJANGO_SETTINGS_MODULE": "mesoguide.settings"},
