@@ -137,7 +137,9 @@ class ImageAdmin(admin.ModelAdmin):
             )
 
     def save_related(self, request, form, formsets, change):
-        pass  # no related objects; add_image has saved everything
+        """Nothing to do: an Image has no many-to-many fields or inlines, and save_model
+        wrote the row (and its renditions) itself without form.save(), so Django's
+        form.save_m2m(), which this would call, does not exist here."""
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
