@@ -6,7 +6,7 @@ that is bad (the context processors would ask for it again)."""
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, NotSupportedError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -27,7 +27,21 @@ def not_found(request, exception=None):
 
 def is_database_outage(exception):
     """True for errors meaning the database cannot be reached or used right now."""
-    return isinstance(exception, OperationalError | InterfaceError)
+    return isinstance(exception, OperationalError | InterfaceError) or _is_stale_prepared_plan(
+        exception
+    )
+
+
+def _is_stale_prepared_plan(exception):
+    # PostgreSQL refuses a statement prepared before a migration changed the type
+    # of a column it returns; the connection is dropped after this request
+    # (mesoguide/postgresql/base.py) and the next one prepares it afresh.
+    cause = exception.__cause__
+    return (
+        isinstance(exception, NotSupportedError)
+        and getattr(cause, "sqlstate", None) == "0A000"
+        and "cached plan must not change result type" in str(cause)
+    )
 
 
 def service_unavailable(exception=None):

@@ -359,3 +359,56 @@ def test_postgresql_connections_skip_the_health_check_only_just_after_answering(
     monkeypatch.setattr("mesoguide.postgresql.base.HEALTH_CHECK_AFTER_SECONDS", 0.0)
     connection.close_if_health_check_failed()
     assert checks == [1, 1], "checked again once it has been idle"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_changing_a_returned_columns_type_costs_one_503_not_a_broken_connection(
+    client, settings, monkeypatch
+):
+    """Queries are prepared on PostgreSQL connections (DATABASE_PREPARE_THRESHOLD): one
+    prepared before another process's migration changed the type of a column it returns
+    fails on every run until its connection goes. Readers get the 503 page once, then
+    the page again on a fresh connection."""
+    import psycopg
+    from django.db import close_old_connections, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: prepared statements")
+    settings.PAGE_CACHE_SECONDS = 0  # the article's query runs on every visit
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", None)  # as in production
+    connection.close()
+    factories.published_article(slug="what-it-is", title="What mesotherapy is")
+
+    def visit():  # a request as gunicorn runs it: connections checked at its start and end
+        close_old_connections()
+        try:
+            return client.get("/guide/what-it-is/", secure=True)
+        finally:
+            close_old_connections()
+
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 5
+    for _ in range(8):  # past the threshold: the query is now prepared on this connection
+        assert visit().status_code == 200
+    database = connection.settings_dict
+    migration = psycopg.connect(
+        host=database["HOST"] or None,
+        port=database["PORT"] or None,
+        user=database["USER"] or None,
+        dbname=connection.settings_dict["NAME"],
+        autocommit=True,
+    )
+    try:
+        # The view count the query returns: bigint becomes numeric, as a migration might.
+        migration.execute(
+            'ALTER TABLE readership_articleviewcount ALTER COLUMN "count" TYPE numeric'
+        )
+        first = visit()
+        assert first.status_code == 503 and first["Retry-After"] == "30"
+        assert "briefly unavailable" in first.content.decode()
+        assert visit().status_code == 200
+        assert visit().status_code == 200
+    finally:
+        migration.execute(
+            'ALTER TABLE readership_articleviewcount ALTER COLUMN "count" TYPE bigint'
+        )
+        migration.close()

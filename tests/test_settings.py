@@ -82,3 +82,26 @@ def test_production_refuses_a_privacy_email_that_is_not_an_address(address):
     result = start_django(**{**PRODUCTION, "PRIVACY_EMAIL": address})
     assert result.returncode != 0
     assert "PRIVACY_EMAIL must be an e-mail address" in result.stderr
+
+
+@pytest.mark.parametrize(("given", "threshold"), [(None, "5"), ("3", "3"), ("0", "None")])
+def test_postgresql_queries_are_prepared_unless_the_operator_turns_it_off(given, threshold):
+    # Off (0) for a pooler in transaction mode that can't keep prepared statements.
+    environment = {"DATABASE_URL": "postgres://mesoguide@127.0.0.1:5432/mesoguide"}
+    if given is not None:
+        environment["DATABASE_PREPARE_THRESHOLD"] = given
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+            "print(o['server_side_binding'], o['prepare_threshold'])",
+        ],
+        cwd=ROOT,
+        env={**env, **environment, "DJANGO_SETTINGS_MODULE": "mesoguide.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.split() == ["True", threshold], result.stderr

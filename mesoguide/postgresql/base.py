@@ -9,6 +9,13 @@ HEALTH_CHECK_AFTER_SECONDS (1 s); an idle connection is still checked, so a
 restarted database is picked up as before. A database that went away within
 that second fails the request's first query instead: the outage middleware
 answers it with the 503 page and Django drops the connection.
+
+A connection on which a query failed is closed when the request ends, not
+reused: its prepared statements (settings.py, DATABASE_PREPARE_THRESHOLD) may be
+the cause. A statement prepared before a migration changed the type of a
+column it returns fails on every run ("cached plan must not change result
+type") until its connection goes; that request gets the 503 page
+(errors.is_database_outage), the next a fresh connection.
 """
 
 import time
@@ -31,6 +38,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def close_if_unusable_or_obsolete(self):
         # Called when a request starts and ends; health_check_done is set when
         # the request took a cursor (the connection answered) and reset here.
+        if self.connection is not None and self.errors_occurred:
+            self.close()
+            return
         answered = self.connection is not None and self.health_check_done
         if answered and not self.errors_occurred:
             self._answered_at = time.monotonic()
