@@ -52,7 +52,8 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	PORT=$(PORT) $(BIN)/gunicorn mesoguide.wsgi:application
 
-# Requests/s, p50 and p99 of a static file, cached and uncached pages (bench/run.py; needs wrk and Redis).
+# Requests/s, p50 and p99 of a static file, cached and uncached pages, and Wagtail 8 serving
+# the same article (bench/run.py; needs wrk and Redis; installs .venv-wagtail/ the first time).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
@@ -87,4 +88,4 @@ lighthouse: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python .ci/lighthouse.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .venv-wagtail node_modules staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -8,11 +8,15 @@ rounds. The run sets up a throwaway production site (DEBUG off, SQLite in a
 temporary directory unless BENCH_DATABASE_URL is given, the Redis cache),
 starts three gunicorns on 127.0.0.1 (the site, the site with
 PAGE_CACHE_SECONDS=0 since the public site offers no way round its cache, and
-the limit) and measures with wrk, all with the same load:
+the limit), and a fourth for Wagtail 8 serving the same article
+(bench/wagtail_compare.py), and measures with wrk, all with the same load:
 
 - the article, home and topic pages from the page cache (answered before
   Django, pagecache/wsgi.py; the same bytes for every reader);
 - the article and home pages rebuilt (the page cache off);
+- Wagtail 8 serving the article (Page.serve, no cache of any kind), the same
+  bytes on a database of the same engine, and our rebuilt article over it
+  (issue 16's target: 4x);
 - for reference, the old baseline: the site's CSS through the whole Django
   app (WhiteNoise's middleware behind Django's request cycle).
 
@@ -30,9 +34,12 @@ BENCH_DATABASE_URL, BENCH_PORT (default: any free port; the others take the
 next ones), BENCH_ROUNDS (3), BENCH_DURATION (seconds per URL and round, 5),
 BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_SYNTHETIC_ARTICLES (extra
 articles, default 0), WEB_CONCURRENCY (gunicorn workers of each server,
-default 2), BENCH_STRICT=1 (also fail when a target is missed).
+default 2), BENCH_WAGTAIL=0 (leave Wagtail out; otherwise its venv,
+.venv-wagtail/, is installed from PyPI the first time), BENCH_STRICT=1 (also
+fail when a target is missed).
 """
 
+import contextlib
 import os
 import re
 import secrets
@@ -49,6 +56,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/ as a package, whether this file runs as a script or is imported.
+sys.path.insert(0, str(ROOT))
+
+from bench import wagtail_compare  # noqa: E402
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 ARTICLE = "/guide/how-mesotherapy-works/"
@@ -153,13 +165,20 @@ class Gunicorn:
     """gunicorn on 127.0.0.1 with this environment, stopped on exit."""
 
     def __init__(
-        self, environment, port, log, application="mesoguide.wsgi:application", ready="/readyz"
+        self,
+        environment,
+        port,
+        log,
+        application="mesoguide.wsgi:application",
+        ready="/readyz",
+        gunicorn=GUNICORN,
+        cwd=ROOT,
     ):
         self.base = f"http://127.0.0.1:{port}"
         self.ready = ready
         self.process = subprocess.Popen(  # noqa: S603
-            [GUNICORN, application],
-            cwd=ROOT,
+            [gunicorn, application],
+            cwd=cwd,
             env={**environment, "PORT": str(port)},
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -294,7 +313,21 @@ def check_targets(results):
         for r in results
         if r.name in P99_ROWS and r.p99_ms > P99_TARGET_MS
     ]
+    if wagtail_compare.ROW in by_name:
+        achieved = over_wagtail(by_name)[0]
+        if achieved < wagtail_compare.TARGET:
+            missed.append(
+                f"article (rebuilt): {achieved:.1f}x Wagtail's requests/s "
+                f"(target {wagtail_compare.TARGET:.0f}x)"
+            )
     return missed
+
+
+def over_wagtail(by_name):
+    """(requests/s, CPU) of our rebuilt article over Wagtail serving it: higher is ours faster."""
+    ours, theirs = by_name["article (rebuilt)"], by_name[wagtail_compare.ROW]
+    cpu = theirs.cpu_ms / ours.cpu_ms if ours.cpu_ms else 0.0
+    return ours.requests_per_second / theirs.requests_per_second, cpu
 
 
 def median_result(runs):
@@ -327,6 +360,36 @@ def write_limit_files(directory, pages):
     return paths
 
 
+def start_wagtail(stack, workdir, environment, rebuilt, port, log):
+    """Wagtail serving our article (bench/wagtail_compare.py) on port, ready and warmed up;
+    stopped, its database dropped, when stack closes. Prints both pages' sizes."""
+    ours = fetch_bytes(rebuilt.base, ARTICLE)[2]
+    site = stack.enter_context(wagtail_compare.WagtailSite(workdir, environment))
+    content = wagtail_compare.article_content(
+        PYTHON, environment, ARTICLE.strip("/").split("/")[-1]
+    )
+    site.publish(content, ours.decode(), ARTICLE)
+    server = stack.enter_context(
+        Gunicorn(
+            site.environment,
+            port,
+            log,
+            "wagtail_bench.wsgi:application",
+            ARTICLE,
+            gunicorn=wagtail_compare.GUNICORN,
+            cwd=wagtail_compare.SITE_DIR,
+        )
+    )
+    warm_up(server.base, [ARTICLE], {})
+    theirs = fetch_bytes(server.base, ARTICLE)[2]
+    print(
+        f"The article's bytes: ours (rebuilt) {len(ours):,}, Wagtail's {len(theirs):,} "
+        f"({(len(theirs) - len(ours)) / len(ours):+.1%})",
+        flush=True,
+    )
+    return server
+
+
 def main():
     if shutil.which("wrk") is None:
         raise SystemExit("make bench needs wrk (Debian/Ubuntu: apt-get install wrk).")
@@ -334,12 +397,15 @@ def main():
     environment = site_environment(workdir)
     # Ports the system says are free; BENCH_PORT picks the first, the next ones follow.
     first = int(env_setting("BENCH_PORT", "0"))
-    ports = [first, first + 1, first + 2] if first else []
-    while len(ports) < 3:
+    ports = [first, first + 1, first + 2, first + 3] if first else []
+    while len(ports) < 4:
         port = free_port()
         if port not in ports:
             ports.append(port)
     rounds = int(env_setting("BENCH_ROUNDS", "3"))
+    with_wagtail = wagtail_compare.enabled()
+    if with_wagtail:
+        wagtail_compare.ensure_venv()
     prepare_site(environment)
     rebuilt_environment = {**environment, "PAGE_CACHE_SECONDS": "0"}
     limit_root = workdir / "limit"
@@ -349,6 +415,7 @@ def main():
         (workdir / "gunicorn.log").open("w") as log,
         Gunicorn(environment, ports[0], log) as cached,
         Gunicorn(rebuilt_environment, ports[1], log) as rebuilt,
+        contextlib.ExitStack() as wagtail_servers,
     ):
         static = static_path(cached.base)
         warm_up(
@@ -365,11 +432,16 @@ def main():
                 "topic": (cached.base, TOPIC),
             },
         )
+        wagtail = None
+        if with_wagtail:
+            wagtail = start_wagtail(wagtail_servers, workdir, environment, rebuilt, ports[3], log)
         with Gunicorn(
             limit_environment, ports[2], log, "bench.limit_app:application", files["article"]
         ) as limit:
             warm_up(limit.base, files.values(), {})
             servers = {limit.base: limit, cached.base: cached, rebuilt.base: rebuilt}
+            if wagtail:
+                servers[wagtail.base] = wagtail
             plan = [
                 ("limit: article's bytes, bare WhiteNoise", limit.base, files["article"], ""),
                 (
@@ -391,6 +463,17 @@ def main():
                 ("topic (cached)", cached.base, TOPIC, "limit: topic's bytes, bare WhiteNoise"),
                 ("old baseline: site CSS through Django", cached.base, static, ""),
             ]
+            if wagtail:
+                # Right after our rebuilt article: the two compared, back to back.
+                plan.insert(
+                    3,
+                    (
+                        wagtail_compare.ROW,
+                        wagtail.base,
+                        ARTICLE,
+                        "limit: article's bytes, bare WhiteNoise",
+                    ),
+                )
             print(f"Measuring with wrk, {rounds} rounds, each URL in turn ...", flush=True)
             # Rounds, each URL in turn, and the median of each: a busy moment on
             # the machine then spoils one sample, not one row.
@@ -411,6 +494,10 @@ def main():
         f"-t{env_setting('BENCH_THREADS', '2')} -c{env_setting('BENCH_CONNECTIONS', '16')} "
         f"-d{env_setting('BENCH_DURATION', '5')}s per URL; gunicorn log: {workdir / 'gunicorn.log'}"
     )
+    by_name = {r.name: r for r in results}
+    if wagtail_compare.ROW in by_name:
+        requests_ratio, cpu = over_wagtail(by_name)
+        print(f"article (rebuilt) / Wagtail: {requests_ratio:.1f}x requests/s, {cpu:.1f}x CPU")
     missed = check_targets(results)
     for line in missed:
         print("Target missed:", line)
