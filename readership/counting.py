@@ -76,10 +76,18 @@ def is_reader_visit(request):
             return False
     if _is_bot(request.META.get("HTTP_USER_AGENT", "")):
         return False
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_staff:
-        return False
+    if _may_be_signed_in(request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            return False
     return "preview" not in request.GET
+
+
+def _may_be_signed_in(request):
+    # Signing in sets the session cookie: a request without one is nobody's, and
+    # the user need not be looked up on every reader's visit.
+    cookies = getattr(request, "COOKIES", None)
+    return cookies is None or settings.SESSION_COOKIE_NAME in cookies
 
 
 @lru_cache(maxsize=1024)
