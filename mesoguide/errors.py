@@ -36,11 +36,11 @@ def _is_stale_prepared_plan(exception):
     # PostgreSQL refuses a statement prepared before a migration changed the type
     # of a column it returns; the connection is dropped after this request
     # (mesoguide/postgresql/base.py) and the next one prepares it afresh.
+    if not isinstance(exception, NotSupportedError):
+        return False
     cause = exception.__cause__
-    return (
-        isinstance(exception, NotSupportedError)
-        and getattr(cause, "sqlstate", None) == "0A000"
-        and "cached plan must not change result type" in str(cause)
+    return getattr(cause, "sqlstate", None) == "0A000" and "must not change result type" in str(
+        cause
     )
 
 
