@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from .compiled import MOMENT, CompiledQuery
 from .models import Article, Kind, Revision
 
 # Articles per topic on the home page; the topic page lists them all.
@@ -42,9 +43,13 @@ def first_articles(now, topic_id):
     )
 
 
+# Compiled once per process: ~1 ms of CPU less per list built (bench/home_rebuilt.py).
+_first_articles = CompiledQuery(first_articles, now=MOMENT, topic_id=-271828)
+
+
 def topic_first_articles(topic):
     """{"cards": HTML, "has_more": bool} of the topic's first articles on the home page."""
-    rows = list(first_articles(timezone.now(), topic.pk))
+    rows = _first_articles.rows(now=timezone.now(), topic_id=topic.pk)
     shown = rows[:HOME_ARTICLES_PER_TOPIC]
     language, time_zone = translation.get_language(), timezone.get_current_timezone_name()
     cards = mark_safe("".join(_card(row, language, time_zone) for row in shown))  # noqa: S308 (rendered cards)

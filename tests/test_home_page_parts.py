@@ -6,13 +6,13 @@ publication, a new live text, an unpublication or a scheduled moment must
 still show on the next rebuild.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from articles import workflow
-from articles.models import Revision
+from articles import home_lists, workflow
+from articles.models import Revision, Topic
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +98,24 @@ def test_after_a_publication_the_next_scheduled_change_is_worked_out_once(
     # next one), the topics, the topic's first articles, the next scheduled change.
     with django_assert_num_queries(4):
         assert "Newly published" in home(client)
+
+
+def test_the_compiled_list_query_shows_exactly_what_published_shows():
+    # home_lists compiles its query once per process (articles/compiled.py),
+    # with the moment as a parameter: the rows must be the queryset's own.
+    now = timezone.now()
+    hidden = factories.hidden_articles()
+    shown = factories.published_article(slug="shown", title="Shown", topic=hidden[0].topic)
+    for moment in (now, now + timedelta(hours=2)):  # "Secret future" is published by then
+        for topic in Topic.objects.all():
+            rows = home_lists._first_articles.rows(now=moment, topic_id=topic.pk)
+            assert rows == list(home_lists.first_articles(moment, topic.pk)), topic
+    listed = {
+        row[1]
+        for topic in Topic.objects.all()
+        for row in home_lists._first_articles.rows(now=now, topic_id=topic.pk)
+    }
+    assert listed == {shown.slug}
+    assert isinstance(
+        home_lists._first_articles.rows(now=now, topic_id=shown.topic_id)[0][2], datetime
+    )
