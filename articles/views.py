@@ -62,7 +62,7 @@ def _home_guide(request, key):
     list is kept apart, refreshed with that topic's page (a publication refreshes
     its topic's page), and the picks with every page (as any change to a picked
     article does, discovery/signals.py): a publication rebuilds one topic's list,
-    not six (24 ms of CPU with 10,000 articles on PostgreSQL, bench/search.py)."""
+    not six (bench/home_rebuilt.py)."""
     topics = list(Topic.objects.order_by("order", "pk"))
     picks = KeptPart(
         f"{key}:home-picks",
