@@ -21,12 +21,9 @@ Previews build every part directly, never from or into the cache.
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache, lru_cache
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -39,6 +36,7 @@ from pagecache.parts import KeptPart, kept_together_like_pages
 from pagecache.store import local_copies
 from readership.counting import buffer_key, buffered_views, shown_view_count, stored_views
 
+from .compiled import MOMENT, CompiledQuery
 from .models import Article, Revision
 
 # Parts stay at most this long, like the pages they belong to.
@@ -55,16 +53,11 @@ SITE_PARTS = {"top": "_site_top.html", "footer": "_footer.html"}
 
 def published_article(slug):
     """(id, live revision id, stored view count) of the published article, or None."""
-    sql, slots = _compiled_lookup(DEFAULT_DB_ALIAS)
-    connection = connections[DEFAULT_DB_ALIAS]
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [now if slot is _NOW else slug if slot is _SLUG else slot for slot in slots]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    found = _lookup.rows(now=timezone.now(), slug=slug)
+    return found[0] if found else None
 
 
-def _lookup(now, slug):
+def _published_by_slug(now, slug):
     return (
         Article.objects.published(now)
         .guide_articles()
@@ -75,30 +68,9 @@ def _lookup(now, slug):
     )
 
 
-# Stand-ins for the moment and the slug while the lookup is compiled.
-_NOW, _SLUG = object(), object()
-_MOMENT_STAND_IN = datetime(2000, 1, 1, 0, 0, 0, 271828, tzinfo=UTC)
-_SLUG_STAND_IN = "\x00slug"
-
-
-@lru_cache(maxsize=4)
-def _compiled_lookup(alias):
-    """The SQL of _lookup(), compiled once per process from Article.objects.published().
-
-    Building a queryset costs more Python time than running the query (~0.8 ms
-    against ~0.05 ms), and this is the one query of every rebuilt article page.
-    The SQL still comes from published(), so the rule stays in one place; only
-    the moment and the slug change between requests. Returns (sql, params) with
-    _NOW and _SLUG where those go.
-    """
-    sql, params = _lookup(_MOMENT_STAND_IN, _SLUG_STAND_IN).query.sql_with_params()
-    moment = connections[alias].ops.adapt_datetimefield_value(_MOMENT_STAND_IN)
-    slots = tuple(
-        _NOW if param == moment else _SLUG if param == _SLUG_STAND_IN else param for param in params
-    )
-    if _NOW not in slots or _SLUG not in slots:
-        raise ImproperlyConfigured("The published-article lookup lost its parameters.")
-    return sql, slots
+# The one query of every rebuilt article page, compiled once per process
+# (compiled.py): building it cost ~0.8 ms of CPU, running it ~0.05 ms.
+_lookup = CompiledQuery(_published_by_slug, now=MOMENT, slug="\x00slug")
 
 
 def reader_context(request, slug, article_id, revision_id, stored):

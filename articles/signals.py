@@ -49,6 +49,7 @@ from pagecache import schedule
 from pagecache.refresh import refresh, refresh_every_page
 
 from . import footer
+from .compiled import MOMENT, CompiledQuery
 from .models import Article, Kind, Person, Revision, Status, Topic
 from .next_moment import schedules_changed
 from .sitemaps import SITEMAPS
@@ -208,17 +209,35 @@ def _cache_returned(sender, **kwargs):
     footer.forget()
 
 
+def _upcoming_moments(now):
+    # Grouped by status, which is filtered to one value: one row, or none with
+    # nothing published. A values_list, so it can be compiled once (compiled.py).
+    return (
+        Article.objects.filter(status=Status.PUBLISHED)
+        .order_by()
+        .values("status")
+        .annotate(
+            publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+            unpublish=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+            # A live article's scheduled revision (articles/scheduling.py).
+            go_live=Min(
+                "go_live_at", filter=Q(go_live_at__gt=now, scheduled_revision__isnull=False)
+            ),
+        )
+        .values_list("publish", "unpublish", "go_live")
+    )
+
+
+# Worked out for every part or page stored: compiled once per process, ~0.7 ms
+# of CPU less each time (bench/home_rebuilt.py).
+_upcoming = CompiledQuery(_upcoming_moments, now=MOMENT)
+
+
 @schedule.register
 def next_scheduled_moment(now):
     """The next scheduled publication, revision going live or unpublication of a
     published document (no day-based change)."""
-    upcoming = Article.objects.filter(status=Status.PUBLISHED).aggregate(
-        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
-        unpublish=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
-        # A live article's scheduled revision (articles/scheduling.py).
-        go_live=Min("go_live_at", filter=Q(go_live_at__gt=now, scheduled_revision__isnull=False)),
-    )
-    moments = [moment for moment in upcoming.values() if moment is not None]
+    moments = [moment for row in _upcoming.rows(now=now) for moment in row if moment is not None]
     return (min(moments) if moments else None), None
 
 

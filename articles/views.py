@@ -33,10 +33,9 @@ from .article_page import (
     reader_page,
     site_part,
 )
+from .home_lists import topic_first_articles
 from .models import Article, Kind, Person, Topic
 
-# Articles per topic on the home page; the topic page lists them all.
-HOME_ARTICLES_PER_TOPIC = 6
 ARTICLES_PER_PAGE = 24
 
 
@@ -63,7 +62,7 @@ def _home_guide(request, key):
     list is kept apart, refreshed with that topic's page (a publication refreshes
     its topic's page), and the picks with every page (as any change to a picked
     article does, discovery/signals.py): a publication rebuilds one topic's list,
-    not six (24 ms of CPU with 10,000 articles on PostgreSQL, bench/search.py)."""
+    not six (bench/home_rebuilt.py)."""
     topics = list(Topic.objects.order_by("order", "pk"))
     picks = KeptPart(
         f"{key}:home-picks",
@@ -74,7 +73,7 @@ def _home_guide(request, key):
         KeptPart(
             f"{key}:home-topic:{topic.pk}",
             (topic.get_absolute_url(),),
-            partial(_topic_first_articles, request, topic),
+            partial(topic_first_articles, topic),
         )
         for topic in topics
     ]
@@ -82,14 +81,6 @@ def _home_guide(request, key):
     sections = [(topic, kept[part.key]) for topic, part in zip(topics, lists, strict=True)]
     context = {"picks": kept[picks.key], "sections": [s for s in sections if s[1]["cards"]]}
     return render_to_string("articles/_home_guide.html", context, request)
-
-
-def _topic_first_articles(request, topic):
-    """{"cards": HTML, "has_more": bool} of the topic's first articles on the home page."""
-    items = list(_guide().filter(topic=topic)[: HOME_ARTICLES_PER_TOPIC + 1])
-    shown = items[:HOME_ARTICLES_PER_TOPIC]
-    cards = render_to_string("articles/_home_cards.html", {"items": shown}, request)
-    return {"cards": cards if shown else "", "has_more": len(items) > len(shown)}
 
 
 def _page_of(request, articles):

@@ -10,12 +10,7 @@ whole search view in-process, as Django's test client sends it; the figures
 are the view's time per request, p50, p99 and max, in milliseconds. Target
 (issue 15): p99 under 50 ms.
 
-Then the home page rebuilt with the page cache off (issue 16: at most 5 ms of
-CPU), in this process's CPU time per request (the database's own work is in
-its server): from its kept parts, as every rebuild within an hour of the last
-change, and as after a publication (the home page's and one topic's lists refreshed
-before each request, as publishing an article does; the site's header and
-footer and the editors' picks kept).
+The home page rebuilt is measured as production runs it by bench/home_rebuilt.py.
 """
 
 import os
@@ -88,37 +83,7 @@ def measure():
     )
 
 
-def measure_home(rounds=200):
-    from django.conf import settings
-
-    from articles.models import Topic
-    from pagecache.refresh import refresh
-
-    settings.PAGE_CACHE_SECONDS = 0
-    client = Client()
-    # What a publication refreshes on the home page: the page and its article's topic.
-    topic = Topic.objects.order_by("order").first().get_absolute_url()
-    published = lambda: refresh({"/", topic})  # noqa: E731
-    for label, before in (("from kept parts", None), ("after a publication", published)):
-        client.get("/")
-        cpu = []
-        for _ in range(rounds):
-            if before:
-                before()
-            started = time.process_time()
-            response = client.get("/")
-            cpu.append((time.process_time() - started) * 1000)
-            if response.status_code != 200:
-                sys.exit(f"home: status {response.status_code}")
-        cpu.sort()
-        print(
-            f"home rebuilt, {label}: CPU p50 {statistics.median(cpu):.2f} ms, "
-            f"p99 {cpu[int(len(cpu) * 0.99) - 1]:.2f} ms per request"
-        )
-
-
 if __name__ == "__main__":
     if "--measure-only" not in sys.argv:
         prepare()
     measure()
-    measure_home()

@@ -5,6 +5,7 @@ versions of those paths and of EVERY_PAGE are unchanged and no scheduled
 change is due, so the refresh that renews those pages renews it too.
 """
 
+import contextvars
 import logging
 import time
 from dataclasses import dataclass
@@ -15,6 +16,12 @@ from . import store
 from .schedule import lifetime
 
 logger = logging.getLogger(__name__)
+
+# While a batch builds its parts: the parts it will store, to which batches nested
+# in those builds add theirs. One lifetime is worked out (the next scheduled
+# change: a query) and one round trip stores them all; the home page rebuilt
+# after a publication stores its own part and its topic's list (bench/home_rebuilt.py).
+_to_store_with = contextvars.ContextVar("parts_to_store_with", default=None)
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,8 @@ def kept_together_like_pages(parts, max_seconds, also_read=()):
     """{key: value} of several KeptParts, kept at most max_seconds, read in a single
     round trip to the shared cache; only the parts not found are built. Like pages,
     each process also keeps the parts it just used for PAGE_CACHE_LOCAL_SECONDS.
-    Works whether the page cache itself is on or not.
+    Works whether the page cache itself is on or not. The parts built by batches
+    called while this one builds a part are stored with this batch's.
 
     The cache keys in also_read are read in the same round trip, as they are (None
     when absent or when the cache is unavailable)."""
@@ -56,34 +64,42 @@ def kept_together_like_pages(parts, max_seconds, also_read=()):
         built = {part.key: part.build() for part in to_read}
         return values | built | dict.fromkeys(also_read)
     values.update((key, found.get(key)) for key in also_read)
-    to_store = []
-    for part in to_read:
-        part_versions = tuple(versions[g] for g in (store.EVERY_PAGE, *part.groups))
-        entry = found.get(part.key)
-        if entry and entry["versions"] == part_versions and store.is_fresh(entry):
-            values[part.key] = entry["value"]
-            store.local_copies.keep(part.key, entry)
-        else:
-            values[part.key] = part.build()
-            to_store.append((part, part_versions))
-    if to_store:
-        _store_parts(to_store, values, max_seconds)
+    enclosing = _to_store_with.get()
+    to_store = [] if enclosing is None else enclosing
+    token = _to_store_with.set(to_store) if enclosing is None else None
+    try:
+        for part in to_read:
+            part_versions = tuple(versions[g] for g in (store.EVERY_PAGE, *part.groups))
+            entry = found.get(part.key)
+            if entry and entry["versions"] == part_versions and store.is_fresh(entry):
+                values[part.key] = entry["value"]
+                store.local_copies.keep(part.key, entry)
+            else:
+                values[part.key] = part.build()
+                to_store.append((part.key, values[part.key], part_versions, max_seconds))
+    finally:
+        if token is not None:
+            _to_store_with.reset(token)
+    if token is not None and to_store:
+        _store_parts(to_store)
     return values
 
 
-def _store_parts(to_store, values, max_seconds):
-    seconds, stale_on_day = lifetime(max_seconds)
+def _store_parts(to_store):
+    """Store (key, value, versions, max_seconds) entries in one round trip."""
+    # The shortest max_seconds for all: a part may be rebuilt sooner, never kept longer.
+    seconds, stale_on_day = lifetime(min(max_seconds for *_, max_seconds in to_store))
     if seconds <= 0:
         return
     expires_at = time.time() + seconds
     entries = {
-        part.key: {
-            "value": values[part.key],
+        key: {
+            "value": value,
             "versions": part_versions,
             "expires_at": expires_at,
             "stale_on_day": stale_on_day,
         }
-        for part, part_versions in to_store
+        for key, value, part_versions, _max_seconds in to_store
     }
     try:
         cache.set_many(entries, timeout=seconds + 1)

@@ -168,3 +168,21 @@ def test_the_cron_command_publishes_what_is_due(live, writer, editor, monkeypatc
     travel_to(monkeypatch, timezone.now() + 2 * HOUR)
     call_command("publish_scheduled", verbosity=0)
     assert Article.objects.get(pk=article.pk).live_revision.title == "New title"
+
+
+def test_no_page_is_kept_past_the_next_moment_of_a_published_document():
+    from pagecache.schedule import lifetime
+
+    now = timezone.now()
+    assert lifetime(24 * 3600) == (24 * 3600, None)  # nothing scheduled
+    factories.approve_and_publish(factories.draft_article(slug="later"), at=now + 3 * HOUR)
+    factories.approve_and_publish(
+        factories.draft_article(slug="leaving"), at=now - HOUR, until=now + 2 * HOUR
+    )
+    factories.approve_and_publish(  # its moment has passed
+        factories.draft_article(slug="gone"), at=now - 2 * HOUR, until=now - HOUR
+    )
+    seconds, day = lifetime(24 * 3600)
+    assert 2 * 3600 - 60 < seconds <= 2 * 3600 and day is None
+    workflow.unpublish(Article.objects.get(slug="leaving"), user=None)  # no moment left there
+    assert 3 * 3600 - 60 < lifetime(24 * 3600)[0] <= 3 * 3600
