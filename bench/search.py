@@ -26,6 +26,8 @@ URL = os.environ.get("BENCH_DATABASE_URL", "")
 if not URL.startswith("postgres"):
     sys.exit("Set BENCH_DATABASE_URL to a throwaway PostgreSQL database.")
 os.environ.update(DATABASE_URL=URL, DJANGO_SETTINGS_MODULE="mesoguide.settings", DEBUG="on")
+# Connections kept between requests as in production, with their prepared statements.
+os.environ.setdefault("CONN_MAX_AGE", "60")
 
 import django  # noqa: E402
 
