@@ -11,7 +11,11 @@ editor with `article` empty.
 
 The endpoint takes the same bounds as the edit form (ArticleEditForm): at most
 MAX_MARKDOWN_CHARS of text, storable characters only; anything else is refused
-with a 400 naming the field, and the previous copy is kept.
+with a 400 naming the field, and the previous copy is kept. Each account may
+autosave AUTOSAVE_RATE_LIMIT times a minute, several tabs together (the page
+sends once per interval and once on leaving); past that a 429 says so and the
+previous copy is kept, so a runaway script or a stolen session can't turn the
+endpoint into a stream of database writes.
 """
 
 from django import forms
@@ -23,6 +27,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from mesoguide.characters import validate_storable
+from mesoguide.ratelimit import RateLimit
 
 from .models import Article, AutosavedText, Revision
 from .rendering import MAX_MARKDOWN_CHARS
@@ -30,6 +35,8 @@ from .rendering import MAX_MARKDOWN_CHARS
 # How often the page sends the text while the editor types (static/js/autosave.js reads it).
 INTERVAL_SECONDS = 15
 RESTORE_PARAMETER = "restore-autosave"
+# Per account: four a minute per open tab, with room for many tabs and leaving pages.
+AUTOSAVE_RATE_LIMIT = RateLimit("autosave", limit=40, per_seconds=60)
 
 
 class AutosaveForm(forms.Form):
@@ -116,10 +123,21 @@ def _article_for(model_admin, request, pk):
 
 def save_view(model_admin, request, pk=None):
     """POST title, summary, body (+ opened_version, based_on): 200 {"saved_at", "label"},
-    or 400 {"error", "errors": {field: [message]}} with nothing stored."""
+    400 {"error", "errors": {field: [message]}} or 429 {"error"} with nothing stored."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     article = _article_for(model_admin, request, pk)
+    if not AUTOSAVE_RATE_LIMIT.hit(f"user:{request.user.pk}"):
+        response = JsonResponse(
+            {
+                "error": "Not autosaved: more than "
+                f"{AUTOSAVE_RATE_LIMIT.limit} autosaves a minute from your account. "
+                "Your text is still in this form; it is tried again at the next interval."
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(AUTOSAVE_RATE_LIMIT.per_seconds)
+        return response
     form = AutosaveForm(request.POST)
     if not form.is_valid():
         errors = {name: list(messages_) for name, messages_ in form.errors.items()}

@@ -180,3 +180,23 @@ def test_the_form_loads_the_autosave_script_and_says_where_to_send(writer):
     page = logged_in(writer).get(change_url(article)).content.decode()
     assert "js/autosave.js" in page
     assert f'data-autosave-url="{autosave_url(article)}"' in page
+
+
+def test_an_account_autosaving_without_pause_is_told_and_its_last_copy_kept(writer, editor):
+    from articles.autosave import AUTOSAVE_RATE_LIMIT
+
+    article = factories.draft_article(user=writer)
+    client = logged_in(writer)
+    for n in range(AUTOSAVE_RATE_LIMIT.limit):
+        assert (
+            client.post(autosave_url(article), typed(article, body=f"Copy {n}.")).status_code == 200
+        )
+    refused = client.post(autosave_url(article), typed(article, body="One too many."))
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "Not autosaved" in refused.json()["error"]
+    assert "still in this form" in refused.json()["error"]
+    last = f"Copy {AUTOSAVE_RATE_LIMIT.limit - 1}."
+    assert AutosavedText.objects.get(user=writer, article=article).body == last
+    # Counted per account: a colleague autosaving the same article is not held back.
+    other = logged_in(editor).post(autosave_url(article), typed(article, body="Editor's copy."))
+    assert other.status_code == 200
