@@ -115,24 +115,37 @@ def launch_site(live_server):
 
 
 @pytest.fixture
-def new_context(browser, live_server):
-    """Factory for browser contexts (one per visitor) bound to the live server."""
+def new_context(browser, live_server, transactional_db):
+    """Factory for browser contexts (one per visitor) bound to the live server.
+
+    It asks for the database so that its contexts close before the test database
+    is emptied: a request still reaching the live server then would find its
+    tables locked or gone."""
     contexts = []
+    in_flight = set()  # requests sent and not yet answered
 
     def make(**options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
+        context.on("request", lambda r: in_flight.add(r))
+        context.on("requestfinished", lambda r: in_flight.discard(r))
+        context.on("requestfailed", lambda r: in_flight.discard(r))
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         # Closing a page with unsaved text sends it to the autosave endpoint as the
-        # page goes away (static/js/autosave.js). That request would reach the live
-        # server while the test database is being emptied and fail its foreign
-        # keys; the tests that check it (test_autosave_leaving.py) do so in their body.
+        # page goes away (static/js/autosave.js): blocked. Requests already on their
+        # way (the 15-second autosave, a fetch) are let finish first. The tests that
+        # check leaving (test_autosave_leaving.py) do so in their body.
         context.route("**/autosave/", lambda route: route.abort())
+    pages = [page for context in contexts for page in context.pages]
+    deadline = time.monotonic() + 5
+    while in_flight and pages and time.monotonic() < deadline:
+        pages[0].wait_for_timeout(50)  # lets Playwright deliver the answers
+    for context in contexts:
         context.close()
 
 
