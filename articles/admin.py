@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
@@ -461,7 +461,10 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             messages.success(request, message)
         if request.POST.get("_screen") == "review":
-            return redirect("admin:articles_article_review", pk)
+            back = reverse("admin:articles_article_review", args=[pk])
+            if data.get("revision") is not None:
+                back = f"{back}?revision={data['revision']}"
+            return redirect(back)
         return redirect("admin:articles_article_change", pk)
 
     def _perform(self, article, action, user, data):
@@ -473,10 +476,15 @@ class ArticleAdmin(admin.ModelAdmin):
             workflow.transition(article, review, note=note, quote=data["quote"], **seen)
             return REVIEW_DONE[action].format(number=number)
         if action == "medical_review":
+            revision = article.latest_revision
+            if data["revision"] is not None:
+                revision = article.revisions.filter(number=data["revision"]).first()
+                if revision is None:
+                    raise workflow.WorkflowError(f"There is no revision {data['revision']}.")
             workflow.attest_medical_review(
-                article, article.latest_revision, note=note, quote=data["quote"], **seen
+                article, revision, note=note, quote=data["quote"], **seen
             )
-            return f"Your medical review of revision {number} is recorded."
+            return f"Your medical review of revision {revision.number} is recorded."
         if action == "publish":
             at = data["publish_at"]
             workflow.publish(

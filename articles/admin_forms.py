@@ -322,3 +322,6 @@ class WorkflowActionForm(forms.Form):
     # The article version the buttons were shown for: acting on a page opened
     # before a colleague's change is refused (workflow.ChangedSinceOpened).
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The revision a medical review is for, by number: the review screen of an
+    # older one (live or scheduled) sends it; empty means the latest.
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from . import medical_queue
 from .models import Article, Kind, ReviewEvent, Revision, RevisionState, Status
 from .review_cycle import DUE_SOON_DAYS
 
@@ -68,11 +69,22 @@ def waiting_for_my_review(articles, user, now):
         .exclude(_wrote_unpublished_text(user))
         .exclude(author__user=user)
     )
-    if user.has_perm("articles.attest_medical_review") and not user.has_perm(
-        "articles.publish_article"
-    ):
-        waiting = waiting.filter(kind=Kind.ARTICLE)  # site pages need no medical review
+    if user.has_perm("articles.attest_medical_review"):
+        if not user.has_perm("articles.publish_article"):
+            waiting = waiting.filter(kind=Kind.ARTICLE)  # site pages need no medical review
+        # Text under review that still needs their medical review is in that
+        # queue (its review screen has both buttons); it comes here once attested.
+        medical = medical_queue.waiting_for(waiting, user, now)
+        waiting = waiting.exclude(
+            pk__in=[pk for pk, w in medical.items() if w.revision.state == RevisionState.IN_REVIEW]
+        )
     return waiting
+
+
+def needs_medical_review(articles, user, now):
+    """Guide articles with a revision in review, approved, scheduled or live that
+    has no medical review and that `user` may attest (medical_queue)."""
+    return articles.filter(pk__in=list(medical_queue.waiting_for(articles, user, now)))
 
 
 def ready_to_publish(articles, user, now):
@@ -125,6 +137,13 @@ QUEUES = [
         "Nothing was returned to you.",
     ),
     Queue(
+        "medical",
+        "Needs medical review",
+        "articles.attest_medical_review",
+        needs_medical_review,
+        "Every guide article you may review has its medical review.",
+    ),
+    Queue(
         "to_review",
         "Waiting for my review",
         "articles.review_article",
@@ -161,12 +180,23 @@ def queues_for(user):
     return [queue for queue in QUEUES if user.has_perm(queue.permission)]
 
 
+@dataclass(frozen=True)
+class WorkItem:
+    """One article in a queue: where its link goes, the reviewer's note of a
+    returned one, and for a medical review which revision ("revision 4, live, ...")."""
+
+    article: Article
+    url: str
+    note: str = ""
+    facts: str = ""
+
+
 @dataclass
 class WorkSummary:
     label: str
     count: int
     url: str
-    items: list  # (article, note) pairs, the first few
+    items: list  # WorkItem, the first few
     empty: str
     shows_due_date: bool = False
 
@@ -183,6 +213,26 @@ def _return_notes(articles):
     return {event.revision_id: event.note for event in events}
 
 
+def _items(key, articles, user, now):
+    if key == "medical":
+        # The revision each one waits with, linked to its review screen and the button.
+        waiting = [medical_queue.waiting_revision(article, user, now) for article in articles]
+        return [
+            WorkItem(article, w.url, facts=w.words)
+            for article, w in zip(articles, waiting, strict=True)
+            if w is not None
+        ]
+    notes = _return_notes(articles) if key == "returned" else {}
+    return [
+        WorkItem(
+            article,
+            reverse("admin:articles_article_change", args=[article.pk]),
+            note=notes.get(article.latest_revision_id, ""),
+        )
+        for article in articles
+    ]
+
+
 def my_work(user, now=None):
     """What waits on `user`, queue by queue, with the count, the filtered list's
     address, and the first few articles ("returned" ones with the reviewer's note)."""
@@ -191,13 +241,16 @@ def my_work(user, now=None):
     for queue in queues_for(user):
         selected = queue.select(Article.objects.all(), user, now)
         count = selected.count()
+        if queue.key == "medical":
+            selected = selected.prefetch_related(medical_queue.history())
         first = list(
-            selected.select_related("latest_revision", "live_revision").order_by(
-                "review_due_at" if queue.key in {"overdue", "due"} else "-modified_at"
-            )[:SHOWN_PER_QUEUE]
+            selected.select_related(
+                "latest_revision", "live_revision", "scheduled_revision", "author"
+            ).order_by("review_due_at" if queue.key in {"overdue", "due"} else "-modified_at")[
+                :SHOWN_PER_QUEUE
+            ]
         )
-        notes = _return_notes(first) if queue.key == "returned" else {}
-        items = [(article, notes.get(article.latest_revision_id, "")) for article in first]
+        items = _items(queue.key, first, user, now)
         summaries.append(
             WorkSummary(
                 queue.label,

@@ -4,13 +4,17 @@ optionally about a quoted passage, and act on it (request changes, approve,
 attest the medical review).
 
     /admin/articles/article/<pk>/review/
+    /admin/articles/article/<pk>/review/?revision=<number>
 
 The form posts to the same workflow actions as the article's page
 (ArticleAdmin.workflow_view, which comes back here); whoever may not act sees
-the button disabled with the reason (workflow.check).
+the button disabled with the reason (workflow.check). An earlier revision (the
+live or scheduled one, from "Needs medical review" in My work) is reviewed
+here for its medical review only: approving and sending back act on the latest.
 """
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
@@ -19,6 +23,7 @@ from django.utils.safestring import mark_safe
 from . import workflow
 from .compare_screen import Part, compare, compare_url, last_reviewed
 from .diffs import Comparison
+from .models import Status
 from .review_notes import MAX_QUOTE_CHARS
 
 # The actions a reviewer takes here, in the order they read them.
@@ -35,16 +40,42 @@ def _whole(revision):
     ]
 
 
+def _asked_revision(article, request):
+    """The revision named by ?revision=<number>, or None for the latest."""
+    number = request.GET.get("revision", "")
+    if not number:
+        return None
+    if not number.isdigit():
+        raise Http404
+    revision = article.revisions.filter(number=int(number)).first()
+    if revision is None:
+        raise Http404
+    return None if revision.pk == article.latest_revision_id else revision
+
+
+def _choices(article, revision, user):
+    """{action name: (label, reason or None)} for the revision shown."""
+    if revision is None:
+        return {
+            name: (label, reason) for name, label, reason in workflow.action_choices(article, user)
+        }
+    refusal = workflow.check("medical_review", article, user, revision=revision)
+    return {
+        "medical_review": (
+            workflow.ACTION_LABELS["medical_review"],
+            getattr(refusal, "reason", None),
+        )
+    }
+
+
 def view(model_admin, request, article):
-    revision = article.latest_revision
+    earlier = _asked_revision(article, request)
+    revision = earlier or article.latest_revision
     if revision is None:
         messages.error(request, "This article has no text to review yet.")
         return redirect("admin:articles_article_change", article.pk)
     reviewed = last_reviewed(article, revision)
-    choices = {
-        name: (label, reason)
-        for name, label, reason in workflow.action_choices(article, request.user)
-    }
+    choices = _choices(article, earlier, request.user)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
@@ -52,6 +83,8 @@ def view(model_admin, request, article):
         "article": article,
         "original": article,
         "revision": revision,
+        "earlier": earlier,
+        "is_live": revision.pk == article.live_revision_id and article.status == Status.PUBLISHED,
         "reviewed": reviewed,
         "parts": compare(reviewed, revision) if reviewed else _whole(revision),
         "source_url": compare_url(article, old=reviewed.number, new=revision.number, view="source")

@@ -127,20 +127,33 @@ def _is_author(user, revision):
 def _text_writers(revision):
     """The accounts that wrote any part of this revision's text since it was last reviewed."""
     writers, seen, current = set(), set(), revision
+    # Loaded by the caller (a query otherwise, as before it was asked for here).
+    article = revision.article if Revision.article.field.is_cached(revision) else None
     while current is not None and current.pk not in seen:
         seen.add(current.pk)
         writers.add(current.created_by_id)
         if current.origin == "restore" and current.based_on_id is not None:
             current = current.based_on  # the text brought back, reviewed or not
             continue
-        current = (
-            Revision.objects.filter(article_id=current.article_id, number__lt=current.number)
-            .order_by("-number")
-            .first()
-        )
+        current = _saved_before(article, current)
         if current is not None and current.published_at is not None:
             break  # reviewed and published: the text from here on was checked
     return writers
+
+
+def _saved_before(article, revision):
+    """The revision of `article` saved just before `revision`, or None. From the
+    article's prefetched revisions when a caller checking many articles loaded
+    them (medical_queue), else one query."""
+    prefetched = getattr(article, "_prefetched_objects_cache", {})
+    if "revisions" in prefetched and article.pk == revision.article_id:
+        earlier = [r for r in article.revisions.all() if r.number < revision.number]
+        return max(earlier, key=lambda r: r.number, default=None)
+    return (
+        Revision.objects.filter(article_id=revision.article_id, number__lt=revision.number)
+        .order_by("-number")
+        .first()
+    )
 
 
 def writers_of(revision):

@@ -130,6 +130,13 @@ def test_medical_reviewers_are_not_asked_to_review_site_pages(client, writer, me
     workflow.transition(article, workflow.SUBMIT, user=writer)
     client.force_login(medical_reviewer)
     counts, section = dashboard(client)
+    # Not yet medically reviewed: it waits in that queue (the review screen has
+    # both buttons), and comes to "Waiting for my review" once attested.
+    assert counts["Needs medical review"][0] == 1
+    shown, html = rows_at(client, counts["Needs medical review"][1])
+    assert shown == 1 and "Guide text" in html
+    workflow.attest_medical_review(article, article.latest_revision, user=medical_reviewer)
+    counts, section = dashboard(client)
     assert counts["Waiting for my review"][0] == 1
     shown, html = rows_at(client, counts["Waiting for my review"][1])
     assert shown == 1 and "Guide text" in html

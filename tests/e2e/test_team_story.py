@@ -159,9 +159,15 @@ def test_the_team_story(
 
     # --- The medical reviewer is told by mail and finds it waiting on the dashboard.
     _, link = mail_to(reviewer, "for review")
+    # Not yet medically reviewed: it waits under "Needs medical review", with the
+    # revision and where it stands, until attested (then for approval).
     counts = queue_counts(rpage)
     in_review = Article.objects.filter(latest_revision__state=RevisionState.IN_REVIEW).count()
-    assert counts["Waiting for my review"][0] == in_review == 1
+    assert in_review == 1 and counts["Waiting for my review"][0] == 0
+    waiting = rpage.locator(".work-queue", has_text="Needs medical review")
+    expect(waiting).to_contain_text(
+        f"{article.latest_revision.title}: revision 2, in review, not medically reviewed"
+    )
     screens.check(rpage, "reviewer-dashboard")
     check_counts_against_lists(rpage, counts)
     rpage.goto(link)
