@@ -324,4 +324,6 @@ class WorkflowActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # The revision a medical review is for, by number: the review screen of an
     # older one (live or scheduled) sends it; empty means the latest.
-    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    revision = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )

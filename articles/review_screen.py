@@ -45,7 +45,7 @@ def _asked_revision(article, request):
     number = request.GET.get("revision", "")
     if not number:
         return None
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()) or len(number) > 9:  # "²" is a digit too
         raise Http404
     revision = article.revisions.filter(number=int(number)).first()
     if revision is None:

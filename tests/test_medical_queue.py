@@ -226,3 +226,19 @@ def test_text_brought_back_by_a_restore_is_still_its_writers(client, writer, wri
     client.force_login(writing_reviewer)
     counts, section = dashboard(client)
     assert counts[QUEUE][0] == 0 and "Her words" not in section
+
+
+@pytest.mark.parametrize("number", ["²", "١", "99999999999999999999", "-1", "x"])
+def test_a_revision_number_that_is_no_number_is_a_404_or_a_form_error_not_a_500(
+    client, writer, medical_reviewer, number
+):
+    article = approved_without_medical_review("odd-number", "Odd number", writer)
+    client.force_login(medical_reviewer)
+    review = f"/admin/articles/article/{article.pk}/review/"
+    assert client.get(review, {"revision": number}).status_code == 404
+    data = {"version": article.version, "_screen": "review", "note": "", "revision": number}
+    response = client.post(f"/admin/articles/article/{article.pk}/workflow/medical_review/", data)
+    assert response.status_code in (200, 302)
+    if number != "١":  # Django's form reads Arabic-Indic "١" as 1, the revision it names
+        article.refresh_from_db()
+        assert article.latest_revision.medically_reviewed_at is None
