@@ -150,3 +150,25 @@ def test_sidebar_shows_a_scheduled_sibling_once_it_is_due(client, sidebar_only_c
     monkeypatch.setattr(timezone, "now", lambda: later)
     monkeypatch.setattr(pagecache.time, "time", lambda: later.timestamp())
     assert "Scheduled sibling" in sidebar(client, article)
+
+
+def test_the_related_articles_list_counts_by_article_with_a_large_guide(client, editor):
+    # Its filter offers the articles that have related ones chosen, not every
+    # article: with "Show counts", each choice is a column of one query, and a
+    # guide of thousands of articles passed the database's limit (a 503 page).
+    from articles.models import Article, Kind
+
+    Article.objects.bulk_create(
+        Article(kind=Kind.ARTICLE, slug=f"bulk-{n}", order=n) for n in range(2100)
+    )
+    first = factories.published_article(slug="first", title="First with related")
+    second = factories.published_article(slug="second", title="Second with related")
+    chosen = factories.published_article(slug="chosen", title="Chosen one")
+    for article in (first, second):
+        RelatedArticle.objects.create(article=article, related=chosen, order=1)
+    client.force_login(editor)
+    response = client.get(reverse("admin:discovery_relatedarticle_changelist") + "?_facets=True")
+    assert response.status_code == 200
+    filters = response.content.decode().split('id="changelist-filter"', 1)[1]
+    assert "First with related (1)" in filters and "Second with related (1)" in filters
+    assert "Chosen one" not in filters

@@ -16,16 +16,44 @@ the cause. A statement prepared before a migration changed the type of a
 column it returns fails on every run ("cached plan must not change result
 type") until its connection goes; that request gets the 503 page
 (errors.is_database_outage), the next a fresh connection.
+
+A statement with server-side binding takes at most 65,535 parameters (the
+protocol counts them in 16 bits). Django splits bulk updates (and inserts it
+can't send as arrays), a deletion's collection of related rows and in_bulk()
+under a backend's limit, as for SQLite's; PostgreSQL's backend declares none,
+values being inlined there by default, so this one declares it.
 """
 
 import time
 
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, features, operations
+
+# The most parameters one statement may take with server-side binding.
+MAX_QUERY_PARAMS = 65_535
+
+
+class DatabaseFeatures(features.DatabaseFeatures):
+    @property
+    def max_query_params(self):
+        return MAX_QUERY_PARAMS if self.uses_server_side_binding else None
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def bulk_batch_size(self, fields, objs):
+        # Twice the fields Django names: bulk_update() names (pk, pk, *fields) but
+        # sends 2 * len(fields) + 1 parameters a row; an insert sends len(fields).
+        limit = self.connection.features.max_query_params
+        if limit and fields:
+            return limit // (2 * len(fields))
+        return super().bulk_batch_size(fields, objs)
+
 
 HEALTH_CHECK_AFTER_SECONDS = 1.0
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    features_class = DatabaseFeatures
+    ops_class = DatabaseOperations
     _answered_at = float("-inf")
 
     def close_if_health_check_failed(self):
