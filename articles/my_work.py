@@ -84,7 +84,7 @@ def waiting_for_my_review(articles, user, now):
 def needs_medical_review(articles, user, now):
     """Guide articles with a revision in review, approved, scheduled or live that
     has no medical review and that `user` may attest (medical_queue)."""
-    return articles.filter(pk__in=list(medical_queue.waiting_for(articles, user, now)))
+    return medical_queue.waiting_for_queryset(articles, user, now)
 
 
 def ready_to_publish(articles, user, now):
@@ -241,15 +241,16 @@ def my_work(user, now=None):
     for queue in queues_for(user):
         selected = queue.select(Article.objects.all(), user, now)
         count = selected.count()
-        if queue.key == "medical":
-            selected = selected.prefetch_related(medical_queue.history())
-        first = list(
-            selected.select_related(
-                "latest_revision", "live_revision", "scheduled_revision", "author"
-            ).order_by("review_due_at" if queue.key in {"overdue", "due"} else "-modified_at")[
-                :SHOWN_PER_QUEUE
-            ]
+        order = "review_due_at" if queue.key in {"overdue", "due"} else "-modified_at"
+        # The first few picked by id, then loaded with their revisions: sorting
+        # whole rows with their texts took 1 s with 10,000 articles waiting.
+        shown = list(selected.order_by(order).values_list("pk", flat=True)[:SHOWN_PER_QUEUE])
+        loaded = Article.objects.filter(pk__in=shown).select_related(
+            "latest_revision", "live_revision", "scheduled_revision", "author"
         )
+        if queue.key == "medical":
+            loaded = loaded.prefetch_related(medical_queue.history())
+        first = sorted(loaded, key=lambda article: shown.index(article.pk))
         items = _items(queue.key, first, user, now)
         summaries.append(
             WorkSummary(
