@@ -242,3 +242,29 @@ def test_a_revision_number_that_is_no_number_is_a_404_or_a_form_error_not_a_500(
     if number != "١":  # Django's form reads Arabic-Indic "١" as 1, the revision it names
         article.refresh_from_db()
         assert article.latest_revision.medically_reviewed_at is None
+
+
+@pytest.mark.parametrize("superseded_by", ["a newer live revision", "a newer draft"])
+def test_text_no_reader_will_see_is_not_medically_reviewed(
+    client, writer, medical_reviewer, superseded_by
+):
+    """A revision replaced before its medical review (an older live one, or an
+    approved one a writer has since redrafted) never reaches readers: its review
+    screen says so with the button off, and a crafted POST records nothing."""
+    if superseded_by == "a newer live revision":
+        article = factories.published_article(slug="old", title="Old text")
+        factories.revise_and_publish(article, title="New text")
+    else:
+        article = approved_without_medical_review("old", "Old text", writer)
+        workflow.save_draft(article, user=writer, title="New text", summary="S.", body="Text.")
+    article.refresh_from_db()
+    client.force_login(medical_reviewer)
+    screen = client.get(f"/admin/articles/article/{article.pk}/review/", {"revision": 1})
+    html = screen.content.decode()
+    assert "Revision 1 is no longer on its way to readers" in html
+    assert not re.search(r'<button[^>]*formaction="[^"]*medical_review', html)
+    data = {"version": article.version, "_screen": "review", "note": "", "revision": 1}
+    response = client.post(f"/admin/articles/article/{article.pk}/workflow/medical_review/", data)
+    shown = client.get(response.url).content.decode()
+    assert "Attest medical review: not done. Revision 1 is no longer on its way" in shown
+    assert article.revisions.get(number=1).medically_reviewed_at is None
