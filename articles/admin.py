@@ -17,7 +17,7 @@ from discovery.admin import RelatedArticleInline
 from mesoguide.formats import shown_date, shown_time
 from mesoguide.stale_forms import RefuseStaleChanges
 
-from . import autosave, compare_screen, review_screen, wording, workflow
+from . import autosave, compare_screen, medical_queue, review_screen, wording, workflow
 from .admin_forms import ArticleEditForm, WorkflowActionForm, revision_diff_table
 from .admin_search import search_articles
 from .article_page import preview_context
@@ -430,6 +430,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 "recent_events": article.events.select_related("actor", "revision")[:5],
                 **autosave.offer(request, article, article.latest_revision),
                 "compare_links": compare_screen.shortcuts(article),
+                # Reached from the "Needs medical review" list: the revision that
+                # waits may be the live one under a newer draft, reviewed on its own screen.
+                "medical_waiting": medical_queue.waiting_revision(
+                    article, request.user, timezone.now()
+                )
+                if request.user.has_perm("articles.attest_medical_review")
+                else None,
             }
         return super().change_view(request, object_id, form_url, {**extra, **extra_context})
 

@@ -763,7 +763,7 @@ def check(name, article, user, *, revision=None, now=None):
     if name in _REVIEW_BY_NAME:
         return _review_refusal(_REVIEW_BY_NAME[name], revision, user)
     if name == "medical_review":
-        return _medical_review_refusal(revision, user)
+        return _medical_review_refusal(article, revision, user)
     if name == "publish":
         return _publish_refusal(article, revision, now)
     if name == "cancel_schedule":
@@ -805,7 +805,7 @@ def _review_refusal(action, revision, user):
     return None
 
 
-def _medical_review_refusal(revision, user):
+def _medical_review_refusal(article, revision, user):
     if user is None:
         return Refusal("A medical review needs a named reviewer.", denied=True)
     refusal = medical_review_refusal(user)
@@ -827,6 +827,17 @@ def _medical_review_refusal(revision, user):
         return Refusal(
             f"Revision {revision.number} is {_state_words(revision)}: only a revision "
             "submitted for review can be medically reviewed."
+        )
+    if revision.pk not in {
+        article.latest_revision_id,
+        article.scheduled_revision_id,
+        article.live_revision_id,
+    }:
+        # Replaced before its medical review (a newer one went live, or was
+        # drafted over it): readers never see it, so nothing would be vouched for.
+        return Refusal(
+            f"Revision {revision.number} is no longer on its way to readers: only the "
+            "latest, scheduled or live revision is medically reviewed."
         )
     if revision.medically_reviewed_at is not None:
         who = revision.medically_reviewed_by_name or "a colleague"

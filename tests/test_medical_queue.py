@@ -267,3 +267,51 @@ def test_the_dashboard_checks_only_the_articles_it_shows_however_many_wait(
     assert summary[QUEUE].count == SHOWN_PER_QUEUE + 10
     assert len(summary[QUEUE].items) == SHOWN_PER_QUEUE
     assert len(checked) == SHOWN_PER_QUEUE
+
+
+@pytest.mark.parametrize("superseded_by", ["a newer live revision", "a newer draft"])
+def test_text_no_reader_will_see_is_not_medically_reviewed(
+    client, writer, medical_reviewer, superseded_by
+):
+    """A revision replaced before its medical review (an older live one, or an
+    approved one a writer has since redrafted) never reaches readers: its review
+    screen says so with the button off, and a crafted POST records nothing."""
+    if superseded_by == "a newer live revision":
+        article = factories.published_article(slug="old", title="Old text")
+        factories.revise_and_publish(article, title="New text")
+    else:
+        article = approved_without_medical_review("old", "Old text", writer)
+        workflow.save_draft(article, user=writer, title="New text", summary="S.", body="Text.")
+    article.refresh_from_db()
+    client.force_login(medical_reviewer)
+    screen = client.get(f"/admin/articles/article/{article.pk}/review/", {"revision": 1})
+    html = screen.content.decode()
+    assert "Revision 1 is no longer on its way to readers" in html
+    assert not re.search(r'<button[^>]*formaction="[^"]*medical_review', html)
+    data = {"version": article.version, "_screen": "review", "note": "", "revision": 1}
+    response = client.post(f"/admin/articles/article/{article.pk}/workflow/medical_review/", data)
+    shown = client.get(response.url).content.decode()
+    assert "Attest medical review: not done. Revision 1 is no longer on its way" in shown
+    assert article.revisions.get(number=1).medically_reviewed_at is None
+
+
+def test_from_the_queues_list_the_article_page_leads_to_the_revision_to_review(
+    client, writer, medical_reviewer
+):
+    """Past the dashboard's first few, the queue is the article list (?work=medical),
+    whose rows open the article's page. With a draft over the unreviewed live text,
+    that page's Attest button is for the draft (closed): it must link to the live
+    revision's review screen, or the live text can't be attested from there."""
+    article = factories.published_article(slug="live", title="Live unchecked")
+    workflow.save_draft(article, user=writer, title="Next draft", summary="S.", body="Text.")
+    client.force_login(medical_reviewer)
+    listed = client.get("/admin/articles/article/", {"work": "medical"}).content.decode()
+    change = f"/admin/articles/article/{article.pk}/change/"
+    assert change in listed
+    page = client.get(change).content.decode()
+    link = f"/admin/articles/article/{article.pk}/review/?revision=1"
+    assert f'<a href="{link}">Give the medical review of revision 1 (live)</a>' in page
+    after = attest_through(client, link)
+    assert "Your medical review of revision 1 is recorded." in after
+    page = client.get(change).content.decode()
+    assert "Give the medical review" not in page

@@ -16,6 +16,7 @@
   var leaving = false;
   var timer = null;
   var sending = false;
+  var retry = false;
   var lastSent = snapshot();
 
   function field(name) {
@@ -78,12 +79,19 @@
           say((data.label || "Unsaved changes kept") + " for you only. Press Save to keep them as a revision.");
         } else {
           say(data.error || "Not autosaved (the server refused it). Your text is still in this form.", true);
+          // Too many autosaves this minute (other tabs): the message promises
+          // another try at the next interval, typing or not.
+          retry = response.status === 429;
         }
       });
     }).catch(function () {
       say("Not autosaved: no connection. Your text is still in this form; try Save when you are back online.", true);
     }).then(function () {
       sending = false;
+      if (retry) {
+        retry = false;
+        schedule();
+      }
     });
   }
 

@@ -60,3 +60,34 @@ def test_signed_out_while_typing_the_page_says_nothing_was_kept(
     expect(status).to_contain_text("signed out")
     expect(status).not_to_contain_text("kept at")
     assert not autosave.AutosavedText.objects.exists()
+
+
+def test_refused_for_autosaving_too_often_the_text_is_sent_again_without_more_typing(
+    new_context, launch_site, monkeypatch
+):
+    """Past the account's limit the page says "Not autosaved ... tried again at
+    the next interval": it must be, even if the editor has stopped typing."""
+    from mesoguide.ratelimit import RateLimit
+
+    class OverOnce(RateLimit):
+        """Over the limit at the first autosave (other tabs used the minute), then not."""
+
+        def hit(self, identity):
+            self.refused.append(identity)
+            return len(self.refused) > 1
+
+    monkeypatch.setattr(autosave, "INTERVAL_SECONDS", 1)
+    monkeypatch.setattr(autosave, "AUTOSAVE_RATE_LIMIT", OverOnce("autosave", 40, 60))
+    autosave.AUTOSAVE_RATE_LIMIT.__dict__["refused"] = []
+    _, page = log_in(new_context, "wren", "Writer")
+    article = Article.objects.filter(kind="article").order_by("pk").first()
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    body = page.get_by_label("Body")
+    body.click()
+    body.press("Control+End")
+    body.press_sequentially(f" {TYPED}")
+    status = page.locator("#admin-autosave-status")
+    expect(status).to_contain_text("Not autosaved", timeout=10_000)
+    expect(status).to_contain_text("kept", timeout=15_000)
+    kept = autosave.AutosavedText.objects.get(article=article)
+    assert kept.body.endswith(TYPED)
