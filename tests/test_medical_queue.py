@@ -120,6 +120,10 @@ def test_a_live_revision_with_a_newer_draft_is_reviewed_on_its_own_screen(
     assert counts[QUEUE][0] == 1
     link, words = entries(section)["Next draft"]
     assert words == "revision 1, live, not medically reviewed"
+    screen = client.get(link).content.decode()
+    # Only the medical review is given here: the note isn't asked for a send-back.
+    assert "Note (kept with your medical review in the history)" in screen
+    assert "needed to request changes" not in screen
     attest_through(client, link)
     article.refresh_from_db()
     assert article.live_revision.medically_reviewed_by == medical_reviewer
