@@ -146,6 +146,10 @@ def new_context(browser, live_server, transactional_db):
     while in_flight and pages and time.monotonic() < deadline:
         pages[0].wait_for_timeout(50)  # lets Playwright deliver the answers
     for context in contexts:
+        # The page's own keepalive fetch as it closes can pass the route (a fresh
+        # clone's run saw one reach the server while the tables were emptied): no
+        # network at all for a closing context.
+        context.set_offline(True)
         context.close()
 
 
