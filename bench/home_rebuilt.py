@@ -175,7 +175,13 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    if "--measure-only" not in sys.argv:
-        prepare()
-    collect_static()
-    measure(profile="--profile" in sys.argv)
+    from bench.leftovers import forget_cache_keys
+
+    try:
+        if "--measure-only" not in sys.argv:
+            prepare()
+        collect_static()
+        measure(profile="--profile" in sys.argv)
+    finally:
+        # This run's keys only (its own prefix): nothing else in that database.
+        forget_cache_keys(os.environ["CACHE_URL"], os.environ["CACHE_KEY_PREFIX"])

@@ -60,6 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import wagtail_compare  # noqa: E402
+from bench.leftovers import forget_cache_keys, keep_only  # noqa: E402
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
@@ -395,6 +396,17 @@ def main():
         raise SystemExit("make bench needs wrk (Debian/Ubuntu: apt-get install wrk).")
     workdir = Path(tempfile.mkdtemp(prefix="mesoguide-bench-"))
     environment = site_environment(workdir)
+    try:
+        return measure_site(workdir, environment)
+    finally:
+        # The run's own Redis keys and files (a site database, static files, the
+        # bytes of each limit); the log stays for the line that names it.
+        prefixes = [environment["CACHE_KEY_PREFIX"], wagtail_compare.key_prefix(environment)]
+        forget_cache_keys(environment["CACHE_URL"], *prefixes)
+        keep_only(workdir, "gunicorn.log")
+
+
+def measure_site(workdir, environment):
     # Ports the system says are free; BENCH_PORT picks the first, the next ones follow.
     first = int(env_setting("BENCH_PORT", "0"))
     ports = [first, first + 1, first + 2, first + 3] if first else []

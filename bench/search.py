@@ -1,10 +1,11 @@
 """Search latency with 10,000 published articles and large drafts, on PostgreSQL.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/mesoguide_bench_search \\
-        .venv/bin/python bench/search.py
+        .venv/bin/python bench/search.py [--measure-only]
 
 The database named (create it fresh: its tables are made by migrate) is filled: the launch content, 10,000 synthetic
-published articles and five unpublished 2 MB drafts. Then each of 200 distinct
+published articles and five unpublished 2 MB drafts (--measure-only reuses a
+database filled before). It runs with DEBUG on and a per-process cache. Then each of 200 distinct
 queries (none answered from the results cache, no rate limit) goes through the
 whole search view in-process, as Django's test client sends it; the figures
 are the view's time per request, p50, p99 and max, in milliseconds. Target

@@ -38,6 +38,13 @@ ROW = "Wagtail 8: the article, page served"
 # Our article rebuilt over Wagtail serving it (issue 16), in requests/s.
 TARGET = 4.0
 TEMPLATE = "guide/article_page.html"
+
+
+def key_prefix(our_environment):
+    """The Wagtail site's cache key prefix: beside ours, in the same Redis database."""
+    return f"{our_environment['CACHE_KEY_PREFIX']}-wagtail"
+
+
 # What our site's shell prints: the live revision's title, summary and body as
 # readers get them (the body with today's paid links marked, as the page shows it).
 _DUMP_ARTICLE = """
@@ -158,7 +165,7 @@ class WagtailSite:
             "ALLOWED_HOSTS": our_environment["ALLOWED_HOSTS"],
             "DATABASE_URL": database_url,
             "CACHE_URL": our_environment["CACHE_URL"],
-            "CACHE_KEY_PREFIX": f"bench-wagtail-{secrets.token_hex(4)}",
+            "CACHE_KEY_PREFIX": key_prefix(our_environment),
             "WAGTAIL_BENCH_TEMPLATES": str(self.templates),
             "HOST": "127.0.0.1",
             "WEB_CONCURRENCY": our_environment["WEB_CONCURRENCY"],
