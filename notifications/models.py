@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     APPROVED = "approved", "A revision is approved and ready to publish"
     PUBLISHED = "published", "Your text is published or scheduled"
     REVIEW_DUE = "review_due", "An article's periodic review is due"
+    NO_MEDICAL_REVIEW = "no_medical_review", "Text is going to readers without a medical review"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -40,7 +41,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # Makes repeated sends harmless: one notification per person per key
-    # ("event:<id>", "review_due:<article>:<date>").
+    # ("event:<id>", "review_due:<article>:<date>", "unreviewed:<revision>").
     key = models.CharField(max_length=120)
 
     objects = NotificationQuerySet.as_manager()
@@ -67,6 +68,7 @@ class MailPreference(models.Model):
     approved = models.BooleanField(Kind.APPROVED.label, default=True)
     published = models.BooleanField(Kind.PUBLISHED.label, default=True)
     review_due = models.BooleanField(Kind.REVIEW_DUE.label, default=True)
+    no_medical_review = models.BooleanField(Kind.NO_MEDICAL_REVIEW.label, default=True)
 
     def __str__(self):
         return f"E-mail choices of {self.user}"

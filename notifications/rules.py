@@ -3,8 +3,9 @@
 One rule per kind (docs/editors.md, "Notifications"):
 submitted -> reviewers and medical reviewers; changes requested -> the
 revision's writers; approved -> editors; published or scheduled -> the
-revision's writers; review due -> medical reviewers and editors. Nobody is
-told about their own action.
+revision's writers; review due -> medical reviewers and editors; a guide
+article's revision approved, scheduled or live without a medical review ->
+the medical reviewers who may attest it. Nobody is told about their own action.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
+from articles.medical_queue import Unreviewed
 from articles.models import Kind as DocumentKind
+from articles.models import Revision
 from articles.roles import REVIEWER_ROLES
 from articles.wording import person_words
 from mesoguide.formats import shown_date, shown_time
@@ -110,6 +113,57 @@ def notice_for(event):
         note=event.note if kind == Kind.CHANGES_REQUESTED else "",
         # Review notes may quote a passage (the review screen): shown with the note.
         quote=getattr(event, "quote", "") or "",
+    )
+
+
+# The events that put a revision on its way to readers or in front of them.
+_TOWARDS_READERS = {"approve", "schedule", "publish", "go_live"}
+
+
+def unreviewed_notice(event):
+    """The Notice for a guide article's revision approved, scheduled or put live
+    while it has no medical review, or None (a site page, or reviewed already).
+
+    Told to every medical reviewer who may attest it now: workflow.check, the
+    rule of the review screen's button and of "Needs medical review" in My
+    work, so its writers and byline are not asked. Links to that revision's
+    review screen. Delivered once per person and revision ("unreviewed:<id>").
+    """
+    if event.action not in _TOWARDS_READERS or event.revision_id is None:
+        return None
+    # As it is now, after the commit: a colleague may have attested it meanwhile.
+    revision = Revision.objects.select_related("article__author").get(pk=event.revision_id)
+    article, actor = revision.article, event.actor
+    if article.kind != DocumentKind.ARTICLE or revision.medically_reviewed_at is not None:
+        return None
+    reviewers = (
+        get_user_model()
+        .objects.filter(pk__in=_with_perm("articles.attest_medical_review"))
+        .select_related("person")  # the rule reads their credentials
+    )
+    recipients = {
+        user.pk
+        for user in reviewers
+        if user != actor
+        and workflow.check("medical_review", article, user, revision=revision) is None
+    }
+    if not recipients:
+        return None
+    if event.action == "schedule":
+        moment = revision.go_live_at or article.scheduled_for or event.created_at
+        where = f"scheduled for {_when(moment)}"
+    else:
+        where = "approved" if event.action == "approve" else "live"
+    what = f"“{article.title}” (revision {revision.number})"
+    if event.action == "approve":
+        headline = f"{_who(actor)} approved {what} without a medical review"
+    else:
+        headline = f"{what} is {where} without a medical review"
+    return Notice(
+        kind=Kind.NO_MEDICAL_REVIEW,
+        recipient_ids=frozenset(recipients),
+        headline=headline,
+        link=Unreviewed(revision, where).url,
     )
 
 

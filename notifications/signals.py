@@ -6,7 +6,7 @@ from django.utils import timezone
 from articles.signals import workflow_action_done
 
 from .models import Notification
-from .rules import notice_for
+from .rules import notice_for, unreviewed_notice
 from .sending import deliver
 
 
@@ -20,3 +20,11 @@ def notify_the_people_who_must_act(sender, event, **kwargs):
     notice = notice_for(event)
     if notice is not None:
         deliver(notice, key=f"event:{event.pk}", article=event.article)
+
+
+@receiver(workflow_action_done, dispatch_uid="notifications.unreviewed_text")
+def tell_medical_reviewers_about_unreviewed_text(sender, event, **kwargs):
+    # Beside the event's own notice; a receiver of its own, so neither stops the other.
+    notice = unreviewed_notice(event)
+    if notice is not None:
+        deliver(notice, key=f"unreviewed:{event.revision_id}", article=event.article)

@@ -51,7 +51,14 @@ def _int(value):
 class MailPreferenceForm(forms.ModelForm):
     class Meta:
         model = MailPreference
-        fields = ["submitted", "changes_requested", "approved", "published", "review_due"]
+        fields = [
+            "submitted",
+            "changes_requested",
+            "approved",
+            "published",
+            "review_due",
+            "no_medical_review",
+        ]
 
 
 def notification_settings(request):

@@ -111,6 +111,8 @@ def test_approval_tells_editors_and_publication_tells_the_writer(
         workflow.transition(article, workflow.APPROVE, user=reviewer)
     assert sorted(m.to[0] for m in mail.outbox) == ["editor2@example.org", "editor@example.org"]
     assert "ready to publish" in mail.outbox[0].subject
+    # Medically reviewed too: nobody is told it goes out without (test_notifications_unreviewed).
+    workflow.attest_medical_review(article, article.latest_revision, user=reviewer)
     mail.outbox.clear()
     later = timezone.now() + timezone.timedelta(days=2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -227,6 +229,8 @@ def test_a_scheduled_revision_going_live_tells_its_writer(team, django_capture_o
     workflow.save_draft(article, user=writer, title="Live text", summary="S.", body="New words.")
     workflow.transition(article, workflow.SUBMIT, user=writer)
     workflow.transition(article, workflow.APPROVE, user=reviewer)
+    article.refresh_from_db()
+    workflow.attest_medical_review(article, article.latest_revision, user=reviewer)
     moment = timezone.now() + timezone.timedelta(hours=1)
     workflow.publish(article, user=editor, at=moment)
     mail.outbox.clear()
