@@ -116,8 +116,9 @@ def notice_for(event):
     )
 
 
-# The events that put a revision on its way to readers or in front of them.
-_TOWARDS_READERS = {"approve", "schedule", "publish", "go_live"}
+# The events that put a revision on its way to readers or in front of them
+# (publish_without_review: import_content --publish, from a content file).
+_TOWARDS_READERS = {"approve", "schedule", "publish", "go_live", "publish_without_review"}
 
 
 def unreviewed_notice(event):
@@ -149,9 +150,10 @@ def unreviewed_notice(event):
     }
     if not recipients:
         return None
-    if event.action == "schedule":
-        moment = revision.go_live_at or article.scheduled_for or event.created_at
-        where = f"scheduled for {_when(moment)}"
+    # An import's publication may be for a later moment too (publish_at in its file).
+    moment = revision.go_live_at or article.scheduled_for
+    if event.action == "schedule" or (event.action == "publish_without_review" and moment):
+        where = f"scheduled for {_when(moment or event.created_at)}"
     else:
         where = "approved" if event.action == "approve" else "live"
     what = f"“{article.title}” (revision {revision.number})"
@@ -159,6 +161,8 @@ def unreviewed_notice(event):
         headline = f"{_who(actor)} approved {what} without a medical review"
     else:
         headline = f"{what} is {where} without a medical review"
+    if event.action == "publish_without_review":
+        headline += " (published from a content file)"
     return Notice(
         kind=Kind.NO_MEDICAL_REVIEW,
         recipient_ids=frozenset(recipients),

@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
+from articles.models import Article, Person
 from articles.models import Kind as DocumentKind
-from articles.models import Person
 from mesoguide.formats import shown_time
 from notifications.models import Kind, MailPreference, Notification
 from tests import factories
 from tests.conftest import _user_in
+from tests.test_import import make_content, run_import
 from tests.test_medical_queue import attest_through
 
 SITE = "https://guide.example"
@@ -276,3 +277,38 @@ def test_a_first_publication_scheduled_names_its_moment(team, django_capture_on_
             review_screen(article, 1),
         )
     ]
+
+
+def test_text_published_from_a_content_file_tells_them_too(
+    team, tmp_path, django_capture_on_commit_callbacks
+):
+    _, reviewer, _, _ = team
+    content = make_content(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(content)
+    one = Article.objects.get(slug="one")  # published by the file; "two" stays a draft
+    headline = "“One” (revision 1) is live without a medical review (published from a content file)"
+    assert told(reviewer) == [(headline, review_screen(one, 1))]
+    assert len(mails_to("reviewer@example.org")) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(content)  # nothing changed: nobody is told again
+    assert len(told(reviewer)) == 1
+
+
+def test_a_content_file_published_for_a_later_day_names_that_day(
+    team, tmp_path, django_capture_on_commit_callbacks
+):
+    _, reviewer, _, _ = team
+    content = make_content(tmp_path)
+    one = content / "articles" / "one.md"
+    text = one.read_text().replace("published: 2026-01-10", "published: 2099-03-01")
+    one.write_text(text.replace("updated: 2026-02-01", "updated: 2099-03-01"))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(content)
+    article = Article.objects.get(slug="one")
+    [(headline, _)] = told(reviewer)
+    assert headline == (
+        f"“One” (revision 1) is scheduled for {shown_time(article.publish_at)} without a "
+        "medical review (published from a content file)"
+    )
