@@ -8,6 +8,8 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -312,3 +314,33 @@ def test_a_content_file_published_for_a_later_day_names_that_day(
         f"“One” (revision 1) is scheduled for {shown_time(article.publish_at)} without a "
         "medical review (published from a content file)"
     )
+
+
+def test_telling_many_medical_reviewers_does_not_read_the_history_again_for_each(
+    team, django_capture_on_commit_callbacks
+):
+    """The rule walks back through the text's unreviewed drafts to find its writers:
+    once per approval, not once per medical reviewer (20 reviewers, 12 drafts)."""
+    writer, _, editor, _ = team
+    for number in range(19):
+        user = _user_in("Medical reviewer", f"doctor{number}")
+        Person.objects.create(
+            slug=f"doctor-{number}", name=f"Doctor {number} Tester", credentials="MD", user=user
+        )
+
+    def queries_to_tell_them(drafts):
+        article = factories.draft_article(slug=f"drafts-{drafts}", title="Many drafts", user=writer)
+        for number in range(drafts - 1):
+            workflow.save_draft(
+                article, user=writer, title="Many drafts", summary="S.", body=f"{number}"
+            )
+        workflow.transition(article, workflow.SUBMIT, user=writer)
+        with django_capture_on_commit_callbacks() as callbacks:
+            workflow.transition(article, workflow.APPROVE, user=editor)
+        with CaptureQueriesContext(connection) as queries:
+            for callback in callbacks:
+                callback()
+        assert Notification.objects.filter(article=article, kind=UNREVIEWED).count() == 20
+        return len(queries)
+
+    assert queries_to_tell_them(12) == queries_to_tell_them(1)
