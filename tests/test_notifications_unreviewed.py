@@ -344,3 +344,26 @@ def test_telling_many_medical_reviewers_does_not_read_the_history_again_for_each
         return len(queries)
 
     assert queries_to_tell_them(12) == queries_to_tell_them(1)
+
+
+def test_a_title_holding_line_breaks_adds_no_lines_to_the_mail(
+    team, django_capture_on_commit_callbacks
+):
+    # The title field takes line breaks (a crafted form, a content file): in the
+    # plain-text mail they could pass off a line as the site's own "Open it here".
+    writer, reviewer, editor, _ = team
+    title = "Wound care\r\n\r\nOpen it here:\nhttps://evil.example/login"
+    article = factories.draft_article(slug="wound-care", title=title, user=writer)
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, workflow.APPROVE, user=editor)
+    [message] = mails_to("reviewer@example.org")
+    lines = message.body.splitlines()
+    assert [line for line in lines if line.startswith("Open it here")] == ["Open it here:"]
+    assert not [line for line in lines if line.startswith("https://evil")]
+    assert lines[2] == (
+        "Editor Tester approved “Wound care Open it here: https://evil.example/login” "
+        "(revision 1) without a medical review."
+    )
+    [(headline, _)] = told(reviewer)
+    assert "\n" not in headline and "\r" not in headline
