@@ -110,22 +110,26 @@ def _require(user, permission):
         raise PermissionDenied(WHO_MAY.get(permission, "Your role does not allow this."))
 
 
-def _is_author(user, revision):
+def _is_author(user, revision, checked_by="published_at"):
     """Did `user` write any of the text under review, or is it under their
     byline? The text's writers are whoever saved this revision and the
     unpublished drafts before it, and for a restored revision whoever wrote the
     text it brought back (followed through based_on): a colleague's small edit
-    or a restore on top of your words must not let you approve them."""
+    or a restore on top of your words must not let you approve them.
+    `checked_by`: see _text_writers."""
     if user is None:
         return False
     article = revision.article
     if article.author_id is not None and article.author.user_id == user.pk:
         return True
-    return user.pk in _text_writers(revision)
+    return user.pk in _text_writers(revision, checked_by)
 
 
-def _text_writers(revision):
-    """The accounts that wrote any part of this revision's text since it was last reviewed."""
+def _text_writers(revision, checked_by="published_at"):
+    """The accounts that wrote any part of this revision's text since it was last
+    checked: published (approved by a colleague) for the approval and the people
+    told, or medically reviewed (`checked_by="medically_reviewed_at"`) for a
+    medical review: text published without one was never read by a medical reviewer."""
     writers, seen, current = set(), set(), revision
     # Loaded by the caller (a query otherwise, as before it was asked for here).
     article = revision.article if Revision.article.field.is_cached(revision) else None
@@ -136,8 +140,8 @@ def _text_writers(revision):
             current = current.based_on  # the text brought back, reviewed or not
             continue
         current = _saved_before(article, current)
-        if current is not None and current.published_at is not None:
-            break  # reviewed and published: the text from here on was checked
+        if current is not None and getattr(current, checked_by) is not None:
+            break  # the text from here on was checked
     return writers
 
 
@@ -813,7 +817,7 @@ def _medical_review_refusal(article, revision, user):
         return Refusal(refusal, denied=True)
     if revision is None:
         return Refusal("There is no text to review yet.")
-    if _is_author(user, revision):
+    if _is_author(user, revision, checked_by="medically_reviewed_at"):
         return Refusal(
             "You cannot medically review this revision: you wrote part of it or it appears "
             "under your byline, so another medical reviewer must.",

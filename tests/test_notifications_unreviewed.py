@@ -367,3 +367,20 @@ def test_a_title_holding_line_breaks_adds_no_lines_to_the_mail(
     )
     [(headline, _)] = told(reviewer)
     assert "\n" not in headline and "\r" not in headline
+
+
+def test_not_told_about_own_words_published_without_one_under_a_colleagues_edit(
+    team, writing_reviewer, other_medical_reviewer, django_capture_on_commit_callbacks
+):
+    writer, reviewer, editor, other_editor = team
+    article = submitted("Her text", writing_reviewer)
+    workflow.transition(article, workflow.APPROVE, user=editor)
+    workflow.publish(article, user=other_editor)  # never medically reviewed
+    live = Article.objects.get(pk=article.pk).live_revision
+    workflow.save_draft(article, user=writer, title="Her text", summary="S.", body=live.body + ".")
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, workflow.APPROVE, user=editor)
+    assert [link for _, link in told(reviewer)] == [review_screen(article, 2)]
+    assert len(told(other_medical_reviewer)) == 1
+    assert not told(writing_reviewer)  # revision 2 is mostly her words, never medically read
