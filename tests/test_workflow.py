@@ -3,7 +3,9 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
@@ -195,6 +197,29 @@ def test_she_may_vouch_for_a_colleagues_edit_of_her_medically_reviewed_words(
     workflow.attest_medical_review(article, article.live_revision, user=colleague)
     article = _small_edit(Article.objects.get(pk=article.pk), writer)
     assert workflow.check("medical_review", article, medical_reviewer) is None
+
+
+def test_who_wrote_the_text_is_read_in_one_query_however_long_its_history(
+    medical_reviewer, writer, editor, other_editor
+):
+    # The walk back to the last medically reviewed revision may cross many saves
+    # (and publications): the review screen and the article page check it each time.
+    def queries_to_check(saves):
+        article = factories.published_article(slug=f"history-{saves}")
+        for number in range(saves):
+            live = Article.objects.get(pk=article.pk).latest_revision
+            workflow.save_draft(
+                article, user=writer, title=live.title, summary=live.summary, body=f"{number}."
+            )
+        workflow.transition(article, workflow.SUBMIT, user=writer)
+        article = Article.objects.select_related("author", "latest_revision").get(pk=article.pk)
+        article.latest_revision.article = article
+        with CaptureQueriesContext(connection) as queries:
+            assert workflow.check("medical_review", article, medical_reviewer) is None
+        return len(queries)
+
+    queries_to_check(2)  # the reviewer's permissions, loaded once
+    assert queries_to_check(20) == queries_to_check(1) == 1
 
 
 def test_a_writer_cannot_publish_even_an_approved_revision(writer, other_writer):
