@@ -32,9 +32,9 @@ _ATTESTABLE = (*_ON_ITS_WAY, RevisionState.PUBLISHED)
 _REVISIONS = ("latest_revision", "scheduled_revision", "live_revision")
 _WHERE = ("kind", "status", "publish_at", "go_live_at", "author", *_REVISIONS)
 # what workflow._text_writers reads of each earlier revision,
-_HISTORY = ("id", "article_id", "number", "created_by_id", "origin", "based_on_id", "published_at")
+_HISTORY = workflow.HISTORY_FIELDS
 # and of the revisions that may wait for a review.
-_RULE = (*_HISTORY, "state", "medically_reviewed_at")
+_RULE = (*_HISTORY, "state")
 
 
 @dataclass(frozen=True)

@@ -110,50 +110,70 @@ def _require(user, permission):
         raise PermissionDenied(WHO_MAY.get(permission, "Your role does not allow this."))
 
 
-def _is_author(user, revision):
+def _is_author(user, revision, checked_by="published_at"):
     """Did `user` write any of the text under review, or is it under their
     byline? The text's writers are whoever saved this revision and the
     unpublished drafts before it, and for a restored revision whoever wrote the
     text it brought back (followed through based_on): a colleague's small edit
-    or a restore on top of your words must not let you approve them."""
+    or a restore on top of your words must not let you approve them.
+    `checked_by`: see _text_writers."""
     if user is None:
         return False
     article = revision.article
     if article.author_id is not None and article.author.user_id == user.pk:
         return True
-    return user.pk in _text_writers(revision)
+    return user.pk in _text_writers(revision, checked_by)
 
 
-def _text_writers(revision):
-    """The accounts that wrote any part of this revision's text since it was last reviewed."""
-    writers, seen, current = set(), set(), revision
+def _text_writers(revision, checked_by="published_at"):
+    """The accounts that wrote any part of this revision's text since it was last
+    checked: published (approved by a colleague) for the approval and the people
+    told, or medically reviewed (`checked_by="medically_reviewed_at"`) for a
+    medical review: text published without one was never read by a medical reviewer."""
     # Loaded by the caller (a query otherwise, as before it was asked for here).
     article = revision.article if Revision.article.field.is_cached(revision) else None
+    earlier = _saved_before(article, revision)
+    position = {r.pk: i for i, r in enumerate(earlier)}
+    writers, seen, current = set(), set(), revision
     while current is not None and current.pk not in seen:
         seen.add(current.pk)
         writers.add(current.created_by_id)
         if current.origin == "restore" and current.based_on_id is not None:
-            current = current.based_on  # the text brought back, reviewed or not
+            # The text brought back, reviewed or not.
+            current = earlier[position[current.based_on_id]]
             continue
-        current = _saved_before(article, current)
-        if current is not None and current.published_at is not None:
-            break  # reviewed and published: the text from here on was checked
+        after = position[current.pk] + 1 if current.pk in position else 0
+        current = earlier[after] if after < len(earlier) else None
+        if current is not None and getattr(current, checked_by) is not None:
+            break  # the text from here on was checked
     return writers
 
 
+# What the walk above reads of each earlier revision (a page of text is a large part of a row).
+HISTORY_FIELDS = (
+    "id",
+    "article_id",
+    "number",
+    "created_by_id",
+    "origin",
+    "based_on_id",
+    "published_at",
+    "medically_reviewed_at",
+)
+
+
 def _saved_before(article, revision):
-    """The revision of `article` saved just before `revision`, or None. From the
-    article's prefetched revisions when a caller checking many articles loaded
-    them (medical_queue), else one query."""
+    """The revisions of its article saved before `revision`, the latest first. From
+    the article's prefetched revisions when a caller checking many articles loaded
+    them (medical_queue), else one query for them all, however far the walk goes."""
     prefetched = getattr(article, "_prefetched_objects_cache", {})
     if "revisions" in prefetched and article.pk == revision.article_id:
         earlier = [r for r in article.revisions.all() if r.number < revision.number]
-        return max(earlier, key=lambda r: r.number, default=None)
-    return (
-        Revision.objects.filter(article_id=revision.article_id, number__lt=revision.number)
-        .order_by("-number")
-        .first()
-    )
+    else:
+        earlier = Revision.objects.filter(
+            article_id=revision.article_id, number__lt=revision.number
+        ).only(*HISTORY_FIELDS)
+    return sorted(earlier, key=lambda r: r.number, reverse=True)
 
 
 def writers_of(revision):
@@ -813,7 +833,7 @@ def _medical_review_refusal(article, revision, user):
         return Refusal(refusal, denied=True)
     if revision is None:
         return Refusal("There is no text to review yet.")
-    if _is_author(user, revision):
+    if _is_author(user, revision, checked_by="medically_reviewed_at"):
         return Refusal(
             "You cannot medically review this revision: you wrote part of it or it appears "
             "under your byline, so another medical reviewer must.",

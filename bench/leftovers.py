@@ -1,6 +1,7 @@
 """What a benchmark run leaves behind, removed when it ends: its keys in the shared
 Redis database and its working directory (all but the gunicorn log it names)."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,12 +16,17 @@ def forget_cache_keys(cache_url, *prefixes):
     try:
         gone = 0
         for prefix in prefixes:
-            names = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            names = list(client.scan_iter(match=f"{_literal(prefix)}:*", count=1000))
             for start in range(0, len(names), 1000):
                 gone += client.delete(*names[start : start + 1000])
         return gone
     finally:
         client.close()
+
+
+def _literal(text):
+    """`text` as a SCAN pattern matching itself only: * ? [ ] and \\ are Redis wildcards."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
 
 
 def keep_only(workdir, *kept):

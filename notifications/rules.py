@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.medical_queue import Unreviewed
+from articles.medical_queue import Unreviewed, history
+from articles.models import Article, Revision
 from articles.models import Kind as DocumentKind
-from articles.models import Revision
 from articles.roles import REVIEWER_ROLES
 from articles.wording import person_words
 from mesoguide.formats import shown_date, shown_time
@@ -133,8 +133,15 @@ def unreviewed_notice(event):
     if event.action not in _TOWARDS_READERS or event.revision_id is None:
         return None
     # As it is now, after the commit: a colleague may have attested it meanwhile.
-    revision = Revision.objects.select_related("article__author").get(pk=event.revision_id)
-    article, actor = revision.article, event.actor
+    revision = Revision.objects.get(pk=event.revision_id)
+    # With who saved each of its revisions loaded once: the rule walks back through
+    # them for every reviewer below (a query a step and reviewer otherwise).
+    article = (
+        Article.objects.select_related("author")
+        .prefetch_related(history())
+        .get(pk=revision.article_id)
+    )
+    revision.article, actor = article, event.actor
     if article.kind != DocumentKind.ARTICLE or revision.medically_reviewed_at is not None:
         return None
     reviewers = (

@@ -26,10 +26,15 @@ def absolute(path):
     return f"{settings.SITE_URL or 'http://localhost:8000'}{path}"
 
 
+def one_line(text):
+    """`text` with every run of white space, line breaks included, as one space."""
+    return " ".join(text.split())
+
+
 def subject_line(headline):
     """The mail's subject: one line (a title holding a line break would make the mail
     library refuse the whole batch), at most 200 characters."""
-    return " ".join(f"MesoGuide: {headline}".split())[:200]
+    return one_line(f"MesoGuide: {headline}")[:200]
 
 
 def deliver(notice, key, article=None):
@@ -59,7 +64,9 @@ def deliver(notice, key, article=None):
                         recipient=user,
                         kind=notice.kind,
                         article=article,
-                        headline=notice.headline[:300],
+                        # One line: a title's line breaks must not add lines of
+                        # their own ("Open it here: ...") to the plain-text mail.
+                        headline=one_line(notice.headline)[:300],
                         note=notice.note,
                         quote=notice.quote,
                         link=notice.link,

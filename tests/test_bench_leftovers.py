@@ -44,3 +44,21 @@ def test_the_working_directory_keeps_only_the_log(tmp_path):
 
     assert [p.name for p in tmp_path.iterdir()] == ["gunicorn.log"]
     assert (tmp_path / "gunicorn.log").read_text() == "the run's log"
+
+
+def test_a_prefix_holding_glob_characters_names_only_itself():
+    # Redis reads * ? [ ] and \ in a SCAN pattern as wildcards: taken literally here.
+    base = f"bench-{secrets.token_hex(4)}"
+    client = redis.Redis.from_url(CACHE_URL)
+    others = [f"{base}-a:1:page", f"{base}-anything:1:page", f"{base}-\\:1:page"]
+    try:
+        for name in [*others, f"{base}-[a]*?\\:1:page"]:
+            client.set(name, b"x")
+
+        assert forget_cache_keys(CACHE_URL, f"{base}-[a]*?\\") == 1
+
+        assert client.get(f"{base}-[a]*?\\:1:page") is None
+        assert [client.get(name) for name in others] == [b"x"] * 3
+    finally:
+        client.delete(*others)
+        client.close()

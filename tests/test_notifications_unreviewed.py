@@ -8,6 +8,8 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -312,3 +314,73 @@ def test_a_content_file_published_for_a_later_day_names_that_day(
         f"“One” (revision 1) is scheduled for {shown_time(article.publish_at)} without a "
         "medical review (published from a content file)"
     )
+
+
+def test_telling_many_medical_reviewers_does_not_read_the_history_again_for_each(
+    team, django_capture_on_commit_callbacks
+):
+    """The rule walks back through the text's unreviewed drafts to find its writers:
+    once per approval, not once per medical reviewer (20 reviewers, 12 drafts)."""
+    writer, _, editor, _ = team
+    for number in range(19):
+        user = _user_in("Medical reviewer", f"doctor{number}")
+        Person.objects.create(
+            slug=f"doctor-{number}", name=f"Doctor {number} Tester", credentials="MD", user=user
+        )
+
+    def queries_to_tell_them(drafts):
+        article = factories.draft_article(slug=f"drafts-{drafts}", title="Many drafts", user=writer)
+        for number in range(drafts - 1):
+            workflow.save_draft(
+                article, user=writer, title="Many drafts", summary="S.", body=f"{number}"
+            )
+        workflow.transition(article, workflow.SUBMIT, user=writer)
+        with django_capture_on_commit_callbacks() as callbacks:
+            workflow.transition(article, workflow.APPROVE, user=editor)
+        with CaptureQueriesContext(connection) as queries:
+            for callback in callbacks:
+                callback()
+        assert Notification.objects.filter(article=article, kind=UNREVIEWED).count() == 20
+        return len(queries)
+
+    assert queries_to_tell_them(12) == queries_to_tell_them(1)
+
+
+def test_a_title_holding_line_breaks_adds_no_lines_to_the_mail(
+    team, django_capture_on_commit_callbacks
+):
+    # The title field takes line breaks (a crafted form, a content file): in the
+    # plain-text mail they could pass off a line as the site's own "Open it here".
+    writer, reviewer, editor, _ = team
+    title = "Wound care\r\n\r\nOpen it here:\nhttps://evil.example/login"
+    article = factories.draft_article(slug="wound-care", title=title, user=writer)
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, workflow.APPROVE, user=editor)
+    [message] = mails_to("reviewer@example.org")
+    lines = message.body.splitlines()
+    assert [line for line in lines if line.startswith("Open it here")] == ["Open it here:"]
+    assert not [line for line in lines if line.startswith("https://evil")]
+    assert lines[2] == (
+        "Editor Tester approved “Wound care Open it here: https://evil.example/login” "
+        "(revision 1) without a medical review."
+    )
+    [(headline, _)] = told(reviewer)
+    assert "\n" not in headline and "\r" not in headline
+
+
+def test_not_told_about_own_words_published_without_one_under_a_colleagues_edit(
+    team, writing_reviewer, other_medical_reviewer, django_capture_on_commit_callbacks
+):
+    writer, reviewer, editor, other_editor = team
+    article = submitted("Her text", writing_reviewer)
+    workflow.transition(article, workflow.APPROVE, user=editor)
+    workflow.publish(article, user=other_editor)  # never medically reviewed
+    live = Article.objects.get(pk=article.pk).live_revision
+    workflow.save_draft(article, user=writer, title="Her text", summary="S.", body=live.body + ".")
+    workflow.transition(article, workflow.SUBMIT, user=writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, workflow.APPROVE, user=editor)
+    assert [link for _, link in told(reviewer)] == [review_screen(article, 2)]
+    assert len(told(other_medical_reviewer)) == 1
+    assert not told(writing_reviewer)  # revision 2 is mostly her words, never medically read

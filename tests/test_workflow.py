@@ -1,13 +1,17 @@
 """The editorial rules in articles.workflow, whoever calls them."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, RevisionState, Status
+from articles.models import Article, Person, RevisionState, Status
 from tests import factories
+from tests.conftest import _user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +151,75 @@ def test_nobody_medically_reviews_their_own_text(medical_reviewer):
     workflow.transition(article, workflow.SUBMIT, user=None)
     with pytest.raises(PermissionDenied):
         workflow.attest_medical_review(article, revision, user=medical_reviewer)
+
+
+def _published_without_a_medical_review(author, editor, other_editor):
+    """A guide article written by `author` (a medical reviewer who also writes),
+    approved and published by colleagues without a medical review."""
+    author.groups.add(Group.objects.get(name=workflow.WRITER))
+    article = factories.draft_article(slug="her-words", user=author)
+    workflow.transition(article, workflow.SUBMIT, user=author)
+    workflow.transition(article, workflow.APPROVE, user=editor)
+    workflow.publish(article, user=other_editor)
+    return Article.objects.get(pk=article.pk)
+
+
+def _small_edit(article, user):
+    live = article.live_revision
+    workflow.save_draft(
+        article, user=user, title=live.title, summary=live.summary, body=live.body + "\nA typo."
+    )
+    workflow.transition(article, workflow.SUBMIT, user=user)
+    return Article.objects.get(pk=article.pk)
+
+
+def test_nobody_medically_reviews_their_own_words_published_without_one(
+    medical_reviewer, writer, editor, other_editor
+):
+    # Approved and published by colleagues, but no medical reviewer ever read her
+    # words: a colleague's typo fix on top must not let her vouch for them.
+    article = _published_without_a_medical_review(medical_reviewer, editor, other_editor)
+    article = _small_edit(article, writer)
+    refusal = workflow.check("medical_review", article, medical_reviewer)
+    assert refusal is not None and "you wrote part of it" in refusal.reason
+    with pytest.raises(PermissionDenied, match="you wrote part of it"):
+        workflow.attest_medical_review(article, article.latest_revision, user=medical_reviewer)
+    # Approving is another matter: her words were approved by a colleague already.
+    workflow.transition(article, workflow.APPROVE, user=medical_reviewer)
+
+
+def test_she_may_vouch_for_a_colleagues_edit_of_her_medically_reviewed_words(
+    medical_reviewer, writer, editor, other_editor
+):
+    colleague = _user_in("Medical reviewer", "reviewer2")
+    Person.objects.create(slug="colleague", name="Col League", credentials="MD", user=colleague)
+    article = _published_without_a_medical_review(medical_reviewer, editor, other_editor)
+    workflow.attest_medical_review(article, article.live_revision, user=colleague)
+    article = _small_edit(Article.objects.get(pk=article.pk), writer)
+    assert workflow.check("medical_review", article, medical_reviewer) is None
+
+
+def test_who_wrote_the_text_is_read_in_one_query_however_long_its_history(
+    medical_reviewer, writer, editor, other_editor
+):
+    # The walk back to the last medically reviewed revision may cross many saves
+    # (and publications): the review screen and the article page check it each time.
+    def queries_to_check(saves):
+        article = factories.published_article(slug=f"history-{saves}")
+        for number in range(saves):
+            live = Article.objects.get(pk=article.pk).latest_revision
+            workflow.save_draft(
+                article, user=writer, title=live.title, summary=live.summary, body=f"{number}."
+            )
+        workflow.transition(article, workflow.SUBMIT, user=writer)
+        article = Article.objects.select_related("author", "latest_revision").get(pk=article.pk)
+        article.latest_revision.article = article
+        with CaptureQueriesContext(connection) as queries:
+            assert workflow.check("medical_review", article, medical_reviewer) is None
+        return len(queries)
+
+    queries_to_check(2)  # the reviewer's permissions, loaded once
+    assert queries_to_check(20) == queries_to_check(1) == 1
 
 
 def test_a_writer_cannot_publish_even_an_approved_revision(writer, other_writer):

@@ -151,3 +151,18 @@ def test_the_article_list_fits_1280_px(new_context, launch_site, screenshots_dir
     assert inner[0] <= inner[1], f"the list is cut off: {inner}"
     expect(page.locator("#result_list thead")).to_contain_text("Review due")
     assert re.search(r"\d+ articles?", page.locator(".paginator").inner_text())
+
+
+def test_the_email_choices_line_up_on_a_phone(new_context, launch_site, screenshots_dir):
+    # Django's narrow-screen rule lets every form input grow: a checkbox took the
+    # room left beside its label and sat in the middle of the row, each at another place.
+    _, page = log_in(new_context, "rhea", "Medical reviewer", 375)
+    page.goto("/admin/for-you/settings/")
+    page.screenshot(path=screenshots_dir / "workspace-email-choices-lined-up-375.png")
+    boxes = page.locator(".notification-settings input[type=checkbox]")
+    expect(boxes).to_have_count(6)
+    lefts = {round(box.bounding_box()["x"]) for box in boxes.all()}
+    widths = {round(box.bounding_box()["width"]) for box in boxes.all()}
+    assert len(lefts) == 1 and widths == {24}, (lefts, widths)
+    label = page.get_by_label("Text is going to readers without a medical review")
+    expect(label).to_be_checked()
