@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from images.models import lock_pictures
-from mesoguide.characters import validate_storable
+from mesoguide.characters import validate_one_line, validate_storable
 
 from . import workflow
 from .admin_widgets import ArticleTextBox
@@ -122,7 +122,9 @@ class ArticleEditForm(forms.ModelForm):
     """
 
     title = forms.CharField(
-        max_length=200, widget=forms.TextInput(attrs={"size": 80}), validators=[validate_storable]
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": 80}),
+        validators=[validate_storable, validate_one_line],
     )
     summary = forms.CharField(
         max_length=300,

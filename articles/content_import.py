@@ -17,7 +17,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from mesoguide.characters import describe, first_unstorable
+from mesoguide.characters import describe, first_unstorable, one_line_message
 
 from . import workflow
 from .models import Article, Kind, Person, Status, Topic
@@ -291,6 +291,8 @@ def _check_document(source, known_topics, known_people, known_images):
         raise source.error("summary", "summary is longer than 300 characters")
     if len(str(data["title"])) > 200:
         raise source.error("title", "title is longer than 200 characters")
+    if one_line_message(str(data["title"])):
+        raise source.error("title", f"title: {one_line_message(str(data['title']))}")
     summary = data.get("change_summary") or ""
     if len(summary) > CHANGE_SUMMARY_CHARS:
         raise source.error(

@@ -9,6 +9,9 @@
   search queries, URL parameters) has them removed (`without_unstorable`): a
   reader can't see them to delete them. Exits that must stay valid whatever was
   stored before (feeds) remove them too.
+- **Line breaks** in a one-line field (a title): refused at every entrance
+  (`validate_one_line`), since a title goes where a line break starts a new line
+  of its own, such as a plain-text e-mail, and could pass for the message's text.
 - **Invisible** (format characters such as a zero-width space, and the
   bidirectional overrides and isolates, U+202A-U+202E and U+2066-U+2069, which
   can make text read differently from what it holds): kept in prose, where
@@ -82,6 +85,38 @@ class StorableTextValidator:
 
 
 validate_storable = StorableTextValidator()
+
+
+# Line feed, carriage return and the other characters Python's splitlines() breaks at.
+LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line_message(text):
+    """Why `text` can't be a one-line field, in an editor's words, or '' when it can."""
+    match = LINE_BREAK.search(text or "")
+    if match is None:
+        return ""
+    before = " ".join(text[max(0, match.start() - 20) : match.start()].split())
+    after = f" after “{before}”" if before else " at its start"
+    return f"Must be one line: it has a line break{after}. Join the lines."
+
+
+@deconstructible
+class OneLineValidator:
+    """Django validator: refuses a line break in a one-line field, saying where it is."""
+
+    code = "line_break"
+
+    def __call__(self, value):
+        message = one_line_message(value if isinstance(value, str) else str(value))
+        if message:
+            raise ValidationError(message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, OneLineValidator)
+
+
+validate_one_line = OneLineValidator()
 
 
 def without_unstorable(text):

@@ -38,7 +38,10 @@ class Command(BaseCommand):
             self.stdout.write(f"No article is due for review in the next {within} days.")
             return
         lines = [
-            f"{a.review_due_at:%Y-%m-%d}  {a.title}  ({settings.SITE_URL}/admin/articles/article/{a.pk}/change/)"
+            # One line per article, whatever an older title holds (a line break
+            # would start a line of its own in the plain-text mail).
+            f"{a.review_due_at:%Y-%m-%d}  {' '.join(a.title.split())}  "
+            f"({settings.SITE_URL}/admin/articles/article/{a.pk}/change/)"
             for a in articles
         ]
         self.stdout.write(f"{len(articles)} article(s) due for review within {within} days:")
