@@ -26,7 +26,7 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
-from mesoguide.characters import validate_storable
+from mesoguide.characters import validate_one_line, validate_storable
 from mesoguide.ratelimit import RateLimit
 
 from .models import Article, AutosavedText, Revision
@@ -43,7 +43,10 @@ class AutosaveForm(forms.Form):
     """What the page sends: the same bounds as the edit form's fields."""
 
     title = forms.CharField(
-        required=False, strip=False, max_length=200, validators=[validate_storable]
+        required=False,
+        strip=False,
+        max_length=200,
+        validators=[validate_storable, validate_one_line],
     )
     summary = forms.CharField(
         required=False, strip=False, max_length=300, validators=[validate_storable]

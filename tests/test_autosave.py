@@ -125,6 +125,7 @@ def test_a_stale_restore_reaches_the_conflict_screen_not_the_colleagues_text(wri
         ("summary", "s" * 301, "Summary:"),
         ("body", "bad \x00 byte", "Body:"),
         ("opened_version", "abc", "Form:"),
+        ("title", "Two\nlines", "Title: Must be one line"),
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_the_last_copy_kept(writer, field, value, words):
