@@ -524,6 +524,14 @@ def _render_in_child(text, pictures=()):
         raise MarkdownRefused("The text could not be rendered: the renderer stopped.") from None
 
 
+def _check_html_size(chars):
+    if chars > MAX_HTML_CHARS:
+        raise MarkdownRefused(
+            f"The text expands to {chars:,} characters of HTML; the limit is "
+            f"{MAX_HTML_CHARS:,}. Repeated reference links cause this: shorten the text."
+        )
+
+
 def _render(text, pictures=()):
     """The renderer itself, unbounded: run only through render_markdown."""
     library = _LibraryPictures(dict(pictures), text)
@@ -543,13 +551,13 @@ def _render(text, pictures=()):
         },
         output_format="html",
     )
-    html = sanitize_html(md.convert(text))
+    raw_html = md.convert(text)
+    # Checked before sanitizing too: bleach is the slow part on megabytes, and a
+    # slow machine would otherwise refuse on time with a vaguer message.
+    _check_html_size(len(raw_html))
+    html = sanitize_html(raw_html)
     toc_html = sanitize_html(md.toc) if md.toc_tokens else ""
-    if len(html) + len(toc_html) > MAX_HTML_CHARS:
-        raise MarkdownRefused(
-            f"The text expands to {len(html) + len(toc_html):,} characters of HTML; the limit "
-            f"is {MAX_HTML_CHARS:,}. Repeated reference links cause this: shorten the text."
-        )
+    _check_html_size(len(html) + len(toc_html))
     words = prose_word_count(text)
     return Rendered(
         html=html,

@@ -182,10 +182,32 @@ def test_nesting_is_found_however_the_markers_are_written(text, line):
     assert refused.value.line == line
 
 
-def test_a_small_text_that_would_expand_into_megabytes_of_html_is_refused():
-    text = f"[a]: https://example.org/{'x' * 1000}\n\n" + "[a] " * 3500  # 15 KB
-    with pytest.raises(MarkdownRefused, match="characters of HTML"):
+EXPANDING = [
+    f"[a]: https://example.org/{'x' * 1000}\n\n" + "[a] " * 3500,  # 15 KB, a long address
+    f'[a]: https://example.org/ "{"t" * 1000}"\n\n' + "[a] " * 3500,  # a long title
+]
+
+
+@pytest.mark.parametrize("text", EXPANDING)
+def test_a_small_text_that_would_expand_into_megabytes_of_html_is_refused(text):
+    with pytest.raises(MarkdownRefused, match="expands to [0-9,]+ characters of HTML"):
         render_markdown(text)
+
+
+@pytest.mark.parametrize("text", EXPANDING)
+def test_the_size_is_refused_before_megabytes_are_sanitized(text, monkeypatch):
+    # Sanitizing megabytes takes seconds on a slow machine, where the editor
+    # would get the vaguer "took too long" instead (CI once did). The renderer
+    # is called in this process here: its pool's children are forked already.
+    sanitize = rendering.sanitize_html
+
+    def sanitize_within_the_limit(html):
+        assert len(html) <= rendering.MAX_HTML_CHARS, f"sanitized {len(html):,} characters"
+        return sanitize(html)
+
+    monkeypatch.setattr(rendering, "sanitize_html", sanitize_within_the_limit)
+    with pytest.raises(MarkdownRefused, match="characters of HTML"):
+        rendering._render(text)
 
 
 def test_a_link_to_a_heading_the_page_does_not_keep_goes_nowhere():
