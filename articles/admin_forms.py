@@ -319,7 +319,9 @@ class WorkflowActionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     clear_unpublish_at = forms.BooleanField(required=False)
-    change_summary = forms.CharField(required=False, max_length=300, validators=[validate_storable])
+    change_summary = forms.CharField(
+        required=False, max_length=300, validators=[validate_storable, validate_one_line]
+    )
     material = forms.BooleanField(required=False)
     # The article version the buttons were shown for: acting on a page opened
     # before a colleague's change is refused (workflow.ChangedSinceOpened).

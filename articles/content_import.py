@@ -66,6 +66,10 @@ WHOLE_NUMBERS = {"order": 2_147_483_647, "review_interval_months": 120}
 DATES = {"published", "updated"}
 YES_OR_NO = {"material_change"}
 CHANGE_SUMMARY_CHARS = 300  # Revision.change_summary
+# Fields that are one line wherever they are stored (mesoguide/characters.py);
+# alt and caption are stored without the line break a YAML block leaves at their end.
+ONE_LINE_FIELDS = {"title", "name", "role", "credentials", "change_summary", "credit", "licence"}
+ONE_LINE_STRIPPED = {"alt", "caption"}
 
 
 class ContentError(Exception):
@@ -252,6 +256,11 @@ def _check_fields(source, data, spec, line=None):
         elif value is not None and first_unstorable(value):
             # Written as an escape ("\x0b") in a quoted YAML value.
             _refuse_unstorable(source.path, value, where, f"'{key}'")
+        elif key in ONE_LINE_FIELDS | ONE_LINE_STRIPPED and (
+            refused := one_line_message(value.strip() if key in ONE_LINE_STRIPPED else value)
+        ):
+            # A YAML escape ("\n", "\u2028") or a block (|) that keeps its line breaks.
+            raise ContentError(source.path, where, f"{key}: {refused}")
     keys = set(data)
     for missing in sorted(spec["required"] - keys):
         raise ContentError(source.path, line or 1, f"missing required field '{missing}'")
@@ -291,8 +300,6 @@ def _check_document(source, known_topics, known_people, known_images):
         raise source.error("summary", "summary is longer than 300 characters")
     if len(str(data["title"])) > 200:
         raise source.error("title", "title is longer than 200 characters")
-    if one_line_message(str(data["title"])):
-        raise source.error("title", f"title: {one_line_message(str(data['title']))}")
     summary = data.get("change_summary") or ""
     if len(summary) > CHANGE_SUMMARY_CHARS:
         raise source.error(

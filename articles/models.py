@@ -16,17 +16,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from mesoguide.characters import validate_storable
+from mesoguide.characters import validate_one_line, validate_storable
 from mesoguide.formats import shown_time
 
 from .rendering import MarkdownRefused, render_markdown, validate_markdown
 
 STORABLE = [validate_storable]
+# A title, a name, a change summary: on one line (mesoguide/characters.py).
+ONE_LINE = [validate_storable, validate_one_line]
 
 
 class Topic(models.Model):
     slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=120, validators=STORABLE)
+    title = models.CharField(max_length=120, validators=ONE_LINE)
     description = models.TextField(blank=True, validators=STORABLE)
     order = models.PositiveIntegerField(
         default=0, help_text="Position of the section in the guide."
@@ -46,9 +48,9 @@ class Person(models.Model):
     """Someone who appears in a byline or a medical-review line."""
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=120, validators=STORABLE)
-    role = models.CharField(max_length=120, blank=True, validators=STORABLE)
-    credentials = models.CharField(max_length=200, blank=True, validators=STORABLE)
+    name = models.CharField(max_length=120, validators=ONE_LINE)
+    role = models.CharField(max_length=120, blank=True, validators=ONE_LINE)
+    credentials = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
     bio = models.TextField(
         blank=True, help_text="Markdown.", validators=[*STORABLE, validate_markdown]
     )
@@ -332,7 +334,7 @@ class Revision(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200, validators=STORABLE)
+    title = models.CharField(max_length=200, validators=ONE_LINE)
     summary = models.CharField(
         max_length=300,
         help_text="Shown in listings and as the meta description.",
@@ -365,7 +367,7 @@ class Revision(models.Model):
     )
 
     published_at = models.DateTimeField(null=True, blank=True)
-    change_summary = models.CharField(max_length=300, blank=True, validators=STORABLE)
+    change_summary = models.CharField(max_length=300, blank=True, validators=ONE_LINE)
     change_is_material = models.BooleanField(default=False)
 
     medically_reviewed_by = models.ForeignKey(
@@ -516,7 +518,7 @@ class AutosavedText(models.Model):
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    title = models.CharField(max_length=200, blank=True, validators=[validate_storable])
+    title = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
     summary = models.TextField(blank=True, validators=[validate_storable])
     body = models.TextField(blank=True, validators=[validate_storable])
     # What the editor had opened: a restore saves over this version only.

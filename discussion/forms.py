@@ -1,6 +1,6 @@
 from django import forms
 
-from mesoguide.forms import BoundedEchoMixin, HoneypotMixin, ReaderTextField
+from mesoguide.forms import BoundedEchoMixin, HoneypotMixin, ReaderLineField, ReaderTextField
 from mesoguide.ratelimit import RateLimit
 
 from .models import Comment
@@ -13,7 +13,7 @@ class CommentForm(BoundedEchoMixin, HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["name", "email", "body"]
-        field_classes = {"name": ReaderTextField, "body": ReaderTextField}
+        field_classes = {"name": ReaderLineField, "body": ReaderTextField}
         labels = {
             "name": "Your name",
             "email": "Your email (optional)",

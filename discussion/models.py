@@ -6,7 +6,11 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from articles.rendering import render_comment
-from mesoguide.characters import validate_storable, validate_visible_address
+from mesoguide.characters import (
+    validate_one_line,
+    validate_storable,
+    validate_visible_address,
+)
 
 # Sent with `article_ids` after comments change status in bulk (the admin's
 # approve and reject actions), which sends no post_save; cached article pages
@@ -32,7 +36,7 @@ class Comment(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="comments"
     )
-    name = models.CharField(max_length=NAME_MAX, validators=[validate_storable])
+    name = models.CharField(max_length=NAME_MAX, validators=[validate_storable, validate_one_line])
     email = models.EmailField(
         blank=True, help_text="Never shown to readers.", validators=[validate_visible_address]
     )

@@ -14,11 +14,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from mesoguide.characters import validate_storable
+from mesoguide.characters import validate_one_line, validate_storable
 
 from .signals import details_changed
 
 STORABLE = [validate_storable]
+# Every detail of a picture is one line (mesoguide/characters.py).
+ONE_LINE = [validate_storable, validate_one_line]
 # What ![](image:slug) in an article can name (articles/rendering.py IMAGE_SLUG)
 # and the media view serves: Django's own slug check lets "Skin_Layers" through.
 validate_image_slug = RegexValidator(
@@ -54,7 +56,7 @@ class Image(models.Model):
         "digits and hyphens; fixed once uploaded.",
     )
     title = models.CharField(
-        max_length=200, validators=STORABLE, help_text="For the library list; readers don't see it."
+        max_length=200, validators=ONE_LINE, help_text="For the library list; readers don't see it."
     )
     file = models.FileField(max_length=300, editable=False)
     format = models.CharField(max_length=10, editable=False)
@@ -67,7 +69,7 @@ class Image(models.Model):
         "alt text",
         max_length=300,
         blank=True,
-        validators=STORABLE,
+        validators=ONE_LINE,
         help_text="What the picture shows, for readers who can't see it: one or two sentences. "
         "Required unless the picture is decorative.",
     )
@@ -76,16 +78,16 @@ class Image(models.Model):
         help_text="Tick only if the picture adds nothing to the text (screen readers skip it).",
     )
     caption = models.CharField(
-        max_length=300, blank=True, validators=STORABLE, help_text="Shown under the picture."
+        max_length=300, blank=True, validators=ONE_LINE, help_text="Shown under the picture."
     )
     credit = models.CharField(
         max_length=200,
-        validators=STORABLE,
+        validators=ONE_LINE,
         help_text="Who made it, shown under the picture: 'MesoGuide' for our own drawings.",
     )
     licence = models.CharField(
         max_length=200,
-        validators=STORABLE,
+        validators=ONE_LINE,
         help_text="Under what terms we use it, e.g. 'Our own work' or 'CC BY 4.0'.",
     )
 

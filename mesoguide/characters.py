@@ -9,9 +9,13 @@
   search queries, URL parameters) has them removed (`without_unstorable`): a
   reader can't see them to delete them. Exits that must stay valid whatever was
   stored before (feeds) remove them too.
-- **Line breaks** in a one-line field (a title): refused at every entrance
-  (`validate_one_line`), since a title goes where a line break starts a new line
-  of its own, such as a plain-text e-mail, and could pass for the message's text.
+- **Line breaks** in a one-line field (a title, a name, a caption, alt text, a
+  change summary): refused in editors' text at every entrance
+  (`validate_one_line`), since such a value goes where a line break starts a new
+  line of its own, such as a plain-text e-mail, and could pass for the message's
+  text. Readers' one-line text (a comment's name) has them folded into a space
+  (`mesoguide.forms.ReaderLineField`), and exits that put a value stored before
+  the rule into a mail or a headline fold it too (`one_line`).
 - **Invisible** (format characters such as a zero-width space, and the
   bidirectional overrides and isolates, U+202A-U+202E and U+2066-U+2069, which
   can make text read differently from what it holds): kept in prose, where
@@ -117,6 +121,27 @@ class OneLineValidator:
 
 
 validate_one_line = OneLineValidator()
+
+
+def one_line(text, max_length=None):
+    """`text` on one line: every run of white space, line breaks included, as one
+    space. With `max_length`, cut to at most that many characters, an ellipsis
+    ending a cut one (a 300-character account name in a headline)."""
+    folded = " ".join((text or "").split())
+    if max_length is not None and len(folded) > max_length:
+        return folded[: max_length - 1].rstrip() + "…"
+    return folded
+
+
+# A person's name in a headline or after "Hello": an account name of hundreds of
+# characters would push the rest of the line (the article's title) out.
+NAME_IN_A_LINE = 80
+
+
+def name_in_a_line(name):
+    """A person's name for a headline or a mail's greeting: on one line, at most
+    NAME_IN_A_LINE characters."""
+    return one_line(name, NAME_IN_A_LINE)
 
 
 def without_unstorable(text):

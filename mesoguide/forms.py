@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .characters import without_unstorable
+from .characters import one_line, without_unstorable
 
 
 class ReaderTextField(forms.CharField):
@@ -14,6 +14,15 @@ class ReaderTextField(forms.CharField):
         if isinstance(value, str):
             value = without_unstorable(value)
         return super().to_python(value)
+
+
+class ReaderLineField(ReaderTextField):
+    """A one-line field a reader types (a name): line breaks, which a paste can carry
+    and the reader can't see, are folded into a space rather than refused."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return one_line(value) if isinstance(value, str) else value
 
 
 # A refused field comes back whole up to ten times its limit (a paste a little

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .characters import name_in_a_line
 from .origin import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ def tell_the_editor(sender, request=None, username=None, ip_address=None, **kwar
     hours = settings.AXES_COOLOFF_TIME
     context = {
         "user": user,
+        # On its line after "Hello", whatever the account's first name holds.
+        "name": name_in_a_line(user.get_short_name() or user.get_username()),
         "site_name": settings.SITE_NAME,
         "hours": f"{hours:g}",
         "address": ip_address or "an unknown address",

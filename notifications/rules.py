@@ -20,6 +20,7 @@ from articles.models import Article, Revision
 from articles.models import Kind as DocumentKind
 from articles.roles import REVIEWER_ROLES
 from articles.wording import person_words
+from mesoguide.characters import name_in_a_line
 from mesoguide.formats import shown_date, shown_time
 
 from .models import Kind
@@ -53,7 +54,7 @@ def _with_perm(permission):
 
 
 def _who(user):
-    return person_words(user, nobody="The content import")
+    return name_in_a_line(person_words(user, nobody="The content import"))
 
 
 def _when(moment):

@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from mesoguide.characters import name_in_a_line, one_line
+
 from .models import Kind, MailPreference, Notification
 
 logger = logging.getLogger(__name__)
@@ -24,11 +26,6 @@ def absolute(path):
     """An absolute address for a mail: SITE_URL (required in production) plus the path."""
     # In development SITE_URL may be empty: the runserver default stands in.
     return f"{settings.SITE_URL or 'http://localhost:8000'}{path}"
-
-
-def one_line(text):
-    """`text` with every run of white space, line breaks included, as one space."""
-    return " ".join(text.split())
 
 
 def subject_line(headline):
@@ -87,7 +84,8 @@ def _mail(notifications):
             continue
         context = {
             "notification": notification,
-            "name": user.get_full_name() or user.get_username(),
+            # On its line after "Hello", whatever the account's name holds.
+            "name": name_in_a_line(user.get_full_name() or user.get_username()),
             "kind_label": Kind(notification.kind).label,
             "quoted": "\n".join(f"> {line}" for line in notification.quote.splitlines()),
             "url": absolute(notification.link),

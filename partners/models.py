@@ -7,7 +7,7 @@ active (see marking.py); past partners stay listed on the disclosure page.
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from mesoguide.characters import validate_storable
+from mesoguide.characters import validate_one_line, validate_storable
 
 from .domains import normalize_domain, split_domains
 
@@ -27,7 +27,9 @@ def _periods_overlap(first, second):
 
 class AffiliatePartner(models.Model):
     name = models.CharField(
-        max_length=120, help_text="As readers know the partner.", validators=[validate_storable]
+        max_length=120,
+        help_text="As readers know the partner.",
+        validators=[validate_storable, validate_one_line],
     )
     slug = models.SlugField(
         unique=True, max_length=120, help_text="Anchor of its entry on the disclosure page."
@@ -41,7 +43,7 @@ class AffiliatePartner(models.Model):
     )
     disclosure = models.CharField(
         max_length=300,
-        validators=[validate_storable],
+        validators=[validate_storable, validate_one_line],
         help_text=(
             "One short sentence for readers, shown before the first paid link and on the "
             "disclosure page, e.g. “We may earn a commission if you buy something on this "

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from articles.review_cycle import DUE_SOON_DAYS, due_for_review
 from articles.roles import REVIEWER_ROLES
+from mesoguide.characters import one_line
 
 
 class Command(BaseCommand):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         lines = [
             # One line per article, whatever an older title holds (a line break
             # would start a line of its own in the plain-text mail).
-            f"{a.review_due_at:%Y-%m-%d}  {' '.join(a.title.split())}  "
+            f"{a.review_due_at:%Y-%m-%d}  {one_line(a.title)}  "
             f"({settings.SITE_URL}/admin/articles/article/{a.pk}/change/)"
             for a in articles
         ]
